@@ -1,10 +1,10 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.audit.api import views as audit_api
 from apps.organizations.api import views as org_api
 
-org_api_patterns = [
+org_api_patterns: list[URLPattern | URLResolver] = [
     path("", org_api.OrganizationDetailView.as_view(), name="api_org_detail"),
     path("", include("apps.organizations.api.urls")),
     path("", include("apps.audit.api.urls")),

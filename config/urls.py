@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from apps.organizations import views as org_views
 
-org_patterns = [
+org_patterns: list[URLPattern | URLResolver] = [
     path("", org_views.OrganizationDashboardView.as_view(), name="org_dashboard"),
     path("settings/", org_views.OrganizationSettingsView.as_view(), name="org_settings"),
     path("members/", org_views.MemberListView.as_view(), name="org_members"),

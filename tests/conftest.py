@@ -16,6 +16,29 @@ from tests.factories import OrganizationFactory, UserFactory
 ROLES: tuple[str, ...] = tuple(Role.values)
 
 
+def _flush_as_superuser() -> None:
+    """Transactional tests empty the tables with TRUNCATE between tests, which the audit table's
+    trigger refuses (as it should for the application). The test role is the PostgreSQL superuser,
+    which may switch triggers off for its session: do that around the test runner's flush only."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: Any, sql_list: list[str]) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+
+
+_flush_as_superuser()
+
+
 def _members(org: Organization, prefix: str) -> dict[str, Any]:
     members: dict[str, Any] = {}
     with org_scope(org):

@@ -111,7 +111,9 @@ class ApiCrudIsolationCase:
         return reverse(f"{self.basename}-list", kwargs={"org_slug": org.slug})
 
     def detail_url(self, org: Any, obj: Any) -> str:
-        return reverse(f"{self.basename}-detail", kwargs={"org_slug": org.slug, self.lookup_kwarg: self.lookup_value(obj)})
+        return reverse(
+            f"{self.basename}-detail", kwargs={"org_slug": org.slug, self.lookup_kwarg: self.lookup_value(obj)}
+        )
 
     def _make(self, org: Any, members: dict[str, Any]) -> Any:
         with org_scope(org):
@@ -192,7 +194,9 @@ class ApiCrudIsolationCase:
     def test_create(self, org_a: Any, members_a: Any, org_b: Any, api_client_for: Callable[[Any], Any]) -> None:
         for role in self._denied_roles(self.write_roles):
             before = audit_count(org_a)
-            r = api_client_for(members_a[role]).post(self.list_url(org_a), self.create_data(org_a, members_a), format="json")
+            r = api_client_for(members_a[role]).post(
+                self.list_url(org_a), self.create_data(org_a, members_a), format="json"
+            )
             assert r.status_code == 403, (role, r.content)
             assert audit_count(org_a) == before
         client = api_client_for(members_a[self.write_roles[0]])
@@ -224,7 +228,9 @@ class ApiCrudIsolationCase:
         with scopes_disabled():
             assert self.model.objects.count() == count
 
-    def test_update(self, org_a: Any, members_a: Any, org_b: Any, members_b: Any, api_client_for: Callable[[Any], Any]) -> None:
+    def test_update(
+        self, org_a: Any, members_a: Any, org_b: Any, members_b: Any, api_client_for: Callable[[Any], Any]
+    ) -> None:
         obj = self._make(org_a, members_a)
         for role in self._denied_roles(self.write_roles):
             r = api_client_for(members_a[role]).patch(

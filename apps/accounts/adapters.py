@@ -13,9 +13,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         from django.conf import settings
 
-        return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)) or bool(
-            request.session.get("invitation_token")
-        )
+        return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)) or bool(request.session.get("invitation_token"))
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         token = request.session.get("invitation_token")

@@ -33,21 +33,32 @@ def api_token_create(
     )
     token.full_clean()
     token.save()
-    audit_record(organization=organization, actor=actor, action="api_token.created", target=token,
-                 data={"name": token.name, "expires_at": token.expires_at})
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="api_token.created",
+        target=token,
+        data={"name": token.name, "expires_at": token.expires_at},
+    )
     return token, raw
 
 
 @transaction.atomic
 def api_token_revoke(*, organization: Organization, actor: Any, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk, organization=organization)
-    if token.user_id != actor.pk and not Membership.objects.filter(
-        organization=organization, user=actor, is_admin=True
-    ).exists():
+    if (
+        token.user_id != actor.pk
+        and not Membership.objects.filter(organization=organization, user=actor, is_admin=True).exists()
+    ):
         raise ValidationError(_("You can only revoke your own tokens."), code="forbidden")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(organization=organization, actor=actor, action="api_token.revoked", target=token,
-                     data={"owner": token.user.email})
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="api_token.revoked",
+            target=token,
+            data={"owner": token.user.email},
+        )
     return token

@@ -33,4 +33,6 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = 
     user = get_user_model().objects.filter(email__iexact=email).first() if email else None
     orgs = _orgs_of(user) if user is not None else []
     for org in orgs or [None]:
-        audit_record(organization=org, actor=None, action="auth.login_failed", target_label=email, data={"email": email})
+        audit_record(
+            organization=org, actor=None, action="auth.login_failed", target_label=email, data={"email": email}
+        )

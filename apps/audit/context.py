@@ -14,11 +14,12 @@ class RequestContext:
     request_id: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("audit_request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current: ContextVar[RequestContext | None] = ContextVar("audit_request_context", default=None)
 
 
 def get_request_context() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def set_request_context(ctx: RequestContext) -> object:

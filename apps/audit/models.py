@@ -42,7 +42,10 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         ordering = ("chain", "seq")
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
-        indexes = [models.Index(fields=["organization", "-created_at"], name="audit_org_created_idx")]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="audit_org_created_idx"),
+            models.Index(fields=["organization", "target_type", "target_id"], name="audit_org_target_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq} {self.action}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
@@ -17,8 +18,19 @@ class ChainBreak:
     reason: str
 
 
-def audit_events_for_org(*, organization: object) -> QuerySet[AuditEvent]:
+def audit_events_for_org(*, organization: Any) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organization=organization).select_related("actor").order_by("-seq")
+
+
+def audit_events_for_target(*, organization: Any, target_type: str, target_ids: list[Any]) -> QuerySet[AuditEvent]:
+    """The history of one or more objects (``target_type`` is the model's ``app_label.modelname``)."""
+    return (
+        AuditEvent.objects.filter(
+            organization=organization, target_type=target_type, target_id__in=[str(i) for i in target_ids]
+        )
+        .select_related("actor")
+        .order_by("-seq")
+    )
 
 
 def audit_chain_verify(*, chain: str) -> tuple[int, ChainBreak | None]:

@@ -105,7 +105,5 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """Field values of a model instance, for before/after audit data."""
-    names = fields or [
-        f.attname for f in instance._meta.concrete_fields if f.name not in ("id", "organization")
-    ]
+    names = fields or [f.attname for f in instance._meta.concrete_fields if f.name not in ("id", "organization")]
     return _canonical({n: getattr(instance, n) for n in names})

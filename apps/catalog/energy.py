@@ -18,7 +18,7 @@ from typing import Any
 
 from ecologits.electricity_mix_repository import ElectricityMixRepository
 from ecologits.impacts.llm import compute_llm_impacts
-from ecologits.model_repository import ModelRepository
+from ecologits.model_repository import ModelRepository, ParametersMoE
 from ecologits.utils.range_value import RangeValue
 
 from . import conf
@@ -82,7 +82,7 @@ def estimate_per_million_output_tokens(
     if mix is None:
         zone = "WOR"
         mix = _mixes().find_electricity_mix(zone)
-    assert mix is not None  # noqa: S101 - WOR is always bundled
+    assert mix is not None
     pue = float(conf.get("CATALOG_DATACENTER_PUE"))
     impacts = compute_llm_impacts(
         model_active_parameter_count=active / 1e9,
@@ -120,7 +120,7 @@ def ecologits_parameters(provider_id: str, model_id: str) -> tuple[int, int | No
         return None
     params = model.architecture.parameters
     estimate = any("not-released" in str(w) for w in (model.warnings or []))
-    if hasattr(params, "total"):
+    if isinstance(params, ParametersMoE):
         total = _mid(params.total)
         active = _mid(params.active)
         estimate = estimate or isinstance(params.total, RangeValue) or isinstance(params.active, RangeValue)

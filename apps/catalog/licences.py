@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -290,6 +291,16 @@ MODEL_LICENCES: dict[str, LicenceFacts] = {
             attribution_text=_("Keep the licence and the copyright notice."),
             url="https://huggingface.co/apple/DCLM-7B/blob/main/LICENSE",
         ),
+        LicenceFacts(
+            id="proprietary",
+            name="Proprietary (provider's terms of service)",
+            commercial_use=CommercialUse.CONDITIONAL,
+            conditions=_(
+                "Use through the provider's service is governed by its commercial terms of service and usage "
+                "policies; the weights are not available."
+            ),
+            use_restrictions=(_("The provider's usage policies apply; prompts and outputs are sent to the provider."),),
+        ),
         *(
             LicenceFacts(
                 id=rail_id,
@@ -304,10 +315,26 @@ MODEL_LICENCES: dict[str, LicenceFacts] = {
             for rail_id, rail_name, rail_url in (
                 ("openrail", "Open RAIL", "https://huggingface.co/blog/open_rail"),
                 ("openrail++", "Open RAIL++-M", "https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0"),
-                ("bigscience-openrail-m", "BigScience OpenRAIL-M", "https://bigscience.huggingface.co/blog/bigscience-openrail-m"),
-                ("creativeml-openrail-m", "CreativeML OpenRAIL-M", "https://huggingface.co/spaces/CompVis/stable-diffusion-license"),
-                ("bigscience-bloom-rail-1.0", "BigScience BLOOM RAIL 1.0", "https://bigscience.huggingface.co/blog/the-bigscience-rail-license"),
-                ("bigcode-openrail-m", "BigCode OpenRAIL-M", "https://www.bigcode-project.org/docs/pages/bigcode-openrail/"),
+                (
+                    "bigscience-openrail-m",
+                    "BigScience OpenRAIL-M",
+                    "https://bigscience.huggingface.co/blog/bigscience-openrail-m",
+                ),
+                (
+                    "creativeml-openrail-m",
+                    "CreativeML OpenRAIL-M",
+                    "https://huggingface.co/spaces/CompVis/stable-diffusion-license",
+                ),
+                (
+                    "bigscience-bloom-rail-1.0",
+                    "BigScience BLOOM RAIL 1.0",
+                    "https://bigscience.huggingface.co/blog/the-bigscience-rail-license",
+                ),
+                (
+                    "bigcode-openrail-m",
+                    "BigCode OpenRAIL-M",
+                    "https://www.bigcode-project.org/docs/pages/bigcode-openrail/",
+                ),
             )
         ),
     )
@@ -454,7 +481,7 @@ def _facts(licence_id: str) -> LicenceFacts:
 def _spdx_facts(spdx_id: str) -> LicenceFacts:
     info = SPDX_LICENSES[spdx_id]
     url = f"https://spdx.org/licenses/{spdx_id}.html"
-    common = {"id": spdx_id, "name": info.name, "url": url, "spdx": True}
+    common: dict[str, Any] = {"id": spdx_id, "name": info.name, "url": url, "spdx": True}
     if spdx_id in _NC_IDS:
         return LicenceFacts(
             **common,
@@ -522,9 +549,7 @@ def _expression_facts(expression_text: str) -> LicenceFacts:
     except (ExpressionError, RecursionError, ValueError):
         expression = None
     if expression is None or isinstance(expression, LicenseSymbol):
-        return LicenceFacts(
-            id=expression_text, name=expression_text, commercial_use=CommercialUse.UNKNOWN, known=False
-        )
+        return LicenceFacts(id=expression_text, name=expression_text, commercial_use=CommercialUse.UNKNOWN, known=False)
     verdict, parts = _combine(expression)
     components = tuple(dict.fromkeys(parts))
     member_facts = [licence_facts(part) for part in components]

@@ -256,7 +256,7 @@ class CatalogChange(models.Model):
     field = models.CharField(_("field"), max_length=64)
     old = models.JSONField(_("old value"), null=True, blank=True)
     new = models.JSONField(_("new value"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=40)
+    source = models.CharField(_("source"), max_length=300)
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:

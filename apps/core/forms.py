@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.forms.renderers import TemplatesSetting
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import TemplatesSetting
 
 
-def apply_validation_error(form: forms.Form, exc: ValidationError) -> None:
+def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: field errors on their fields (when the form
     has them), everything else as non-field errors."""
     if hasattr(exc, "error_dict"):

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django_scopes import scope
 
 from apps.core.permissions import ALL_ROLES
@@ -30,7 +30,7 @@ class OrgMixin(LoginRequiredMixin):
             return self.read_roles
         return self.write_roles
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         found = membership_for(user=request.user, org_slug=kwargs.get("org_slug", ""))

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Origin(models.TextChoices):
-    INTERNAL = "internal", _("Internal")
-    EXTERNAL = "external", _("External")
+    INTERNAL = "internal", pgettext_lazy("data origin", "Internal")
+    EXTERNAL = "external", pgettext_lazy("data origin", "External")
 
 
 class Classification(models.TextChoices):
     """Ordered from least to most sensitive; :data:`CLASSIFICATION_RANK` gives the order."""
 
-    PUBLIC = "public", _("Public")
-    INTERNAL = "internal", _("Internal")
-    CONFIDENTIAL = "confidential", _("Confidential")
-    RESTRICTED = "restricted", _("Restricted")
+    PUBLIC = "public", pgettext_lazy("data classification", "Public")
+    INTERNAL = "internal", pgettext_lazy("data classification", "Internal")
+    CONFIDENTIAL = "confidential", pgettext_lazy("data classification", "Confidential")
+    RESTRICTED = "restricted", pgettext_lazy("data classification", "Restricted")
 
 
 CLASSIFICATION_RANK: dict[str, int] = {value: rank for rank, value in enumerate(Classification.values, start=1)}

@@ -49,7 +49,9 @@ def export_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Any] = COLUM
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[Any] = COLUMNS, title: str = "Data sources") -> bytes:
+def export_xlsx(
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[Any] = COLUMNS, title: str = "Data sources"
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
     from openpyxl.styles import Font

@@ -285,7 +285,7 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a user error
+    except Exception as exc:
         raise ImportFileError(unreadable) from exc
     try:
         if not workbook.worksheets:
@@ -299,7 +299,7 @@ def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[Any]]]:
                 yield number, list(record)
         except ImportFileError:
             raise
-        except Exception as exc:  # noqa: BLE001 - malformed sheet XML
+        except Exception as exc:
             raise ImportFileError(unreadable) from exc
     finally:
         workbook.close()
@@ -370,10 +370,8 @@ def parse_decimal(value: Any) -> Decimal:
         number = Decimal(repr(value))
     else:
         text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
-        if "," in text and "." in text:
-            text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
+        # "1,234.5" → thousands separator; "1,5" → decimal comma
+        text = text.replace(",", "") if "," in text and "." in text else text.replace(",", ".")
         try:
             number = Decimal(text)
         except InvalidOperation as exc:
@@ -580,9 +578,7 @@ def _check_row(
             seen_in_file[folded] = number
     email = values.get("owner_email")
     if members is not None and email and "owner_email" not in failed and email not in members:
-        result.add_error(
-            number, "owner_email", _("%(email)s is not a member of this organization.") % {"email": email}
-        )
+        result.add_error(number, "owner_email", _("%(email)s is not a member of this organization.") % {"email": email})
     for key, message in datasource_cross_field_errors(values).items():
         if key not in failed and not (failed & _DEPENDS.get(key, set())):
             result.add_error(number, key, message)
@@ -613,9 +609,9 @@ def build_template(kind: str) -> bytes:
     """An empty import file with the right header. The XLSX template adds drop-down lists for the
     single-choice columns and a help sheet (in the active language)."""
     if kind == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerow(COLUMN_KEYS)
-        return buffer.getvalue().encode("utf-8-sig")
+        text = io.StringIO()
+        csv.writer(text).writerow(COLUMN_KEYS)
+        return text.getvalue().encode("utf-8-sig")
     if kind != "xlsx":
         raise ValueError(kind)
 

@@ -32,7 +32,6 @@ from apps.datasources.validation import datasource_cross_field_errors
 from apps.usecases.choices import Currency
 from apps.usecases.models import UseCase
 
-
 LONG_TEXT = [MaxLengthValidator(LONG_TEXT_MAX_LENGTH)]
 
 
@@ -101,7 +100,9 @@ class DataSource(OrganizationOwned):
     classification = models.CharField(_("classification"), max_length=16, choices=Classification.choices)
     contains_personal_data = models.BooleanField(_("contains personal data"), default=False)
     personal_data_categories = models.JSONField(_("personal-data categories"), default=list, blank=True)
-    access_restrictions = models.TextField(_("access restrictions"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT)
+    access_restrictions = models.TextField(
+        _("access restrictions"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT
+    )
     access_granted_by = models.CharField(
         _("access granted by"),
         max_length=SHORT_TEXT_MAX_LENGTH,
@@ -156,8 +157,8 @@ class DataSource(OrganizationOwned):
         if message := _check_choice_list(self.personal_data_categories, PersonalDataCategory):
             errors["personal_data_categories"] = message
         values = {f: getattr(self, f) for f in CROSS_FIELD_NAMES}
-        for key, message in datasource_cross_field_errors(values).items():
-            errors.setdefault(key, message)
+        for key, cross_message in datasource_cross_field_errors(values).items():
+            errors.setdefault(key, cross_message)
         if errors:
             raise ValidationError(errors)
 
@@ -202,7 +203,9 @@ class DataAssessment(OrganizationOwned):
     relevance = models.CharField(
         _("does it hold what the task needs?"), max_length=16, choices=Relevance.choices, default=Relevance.UNKNOWN
     )
-    relevance_rationale = models.TextField(_("rationale"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT)
+    relevance_rationale = models.TextField(
+        _("rationale"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT
+    )
 
     # 2. available
     accessible_today = models.CharField(
@@ -221,9 +224,7 @@ class DataAssessment(OrganizationOwned):
         default=TermsAnswer.UNKNOWN,
     )
     preprocessing = models.JSONField(_("preprocessing needed"), default=list, blank=True)
-    preprocessing_notes = models.CharField(
-        _("preprocessing details"), max_length=SHORT_TEXT_MAX_LENGTH, blank=True
-    )
+    preprocessing_notes = models.CharField(_("preprocessing details"), max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
     search_index = models.CharField(
         _("needs a text-search or vector index?"),
         max_length=16,
@@ -239,7 +240,9 @@ class DataAssessment(OrganizationOwned):
         validators=[MinValueValidator(0)],
     )
     extra_cost_currency = models.CharField(_("extra cost currency"), max_length=3, choices=Currency.choices, blank=True)
-    availability_rationale = models.TextField(_("rationale"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT)
+    availability_rationale = models.TextField(
+        _("rationale"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT
+    )
 
     # 3. standardised
     meets_quality_standard = models.CharField(
@@ -257,7 +260,9 @@ class DataAssessment(OrganizationOwned):
     anonymisation_required = models.CharField(
         _("is anonymisation required before use?"), max_length=16, choices=Answer.choices, default=Answer.UNKNOWN
     )
-    standardisation_rationale = models.TextField(_("rationale"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT)
+    standardisation_rationale = models.TextField(
+        _("rationale"), max_length=LONG_TEXT_MAX_LENGTH, blank=True, validators=LONG_TEXT
+    )
 
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

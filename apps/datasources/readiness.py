@@ -93,9 +93,11 @@ class Question(models.TextChoices):
     STANDARDISED = "standardised", _("Standardised?")
 
 
-_SEVERITY_ORDER = {Severity.BLOCKER: 0, Severity.WORK: 1, Severity.NOTE: 2}
-_QUESTION_ORDER = {Question.RELEVANT: 0, Question.AVAILABLE: 1, Question.STANDARDISED: 2}
-_VERDICT_ORDER = {Verdict.READY: 0, Verdict.NEEDS_WORK: 1, Verdict.BLOCKED: 2}
+# plain-string keys: the choice members hash like their values, so lookups need no enum calls
+_SEVERITY_ORDER = {"blocker": 0, "work": 1, "note": 2}
+_QUESTION_ORDER = {"relevant": 0, "available": 1, "standardised": 2}
+_VERDICT_ORDER = {"ready": 0, "needs_work": 1, "blocked": 2}
+_PREPROCESSING_ORDER: tuple[str, ...] = tuple(Preprocessing.values)
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,9 @@ class _LazyLabels:
 def _relevant(f: AssessmentFacts) -> list[Reason]:
     q = Question.RELEVANT
     if f.relevance == Relevance.NO:
-        return [Reason("not_relevant", Severity.BLOCKER, q, _("The data source does not hold what the use case needs."))]
+        return [
+            Reason("not_relevant", Severity.BLOCKER, q, _("The data source does not hold what the use case needs."))
+        ]
     if f.relevance == Relevance.PARTIAL:
         return [
             Reason(
@@ -242,10 +246,13 @@ def _available(f: AssessmentFacts) -> list[Reason]:
         reasons.append(Reason("not_accessible", Severity.WORK, q, _("The data is not accessible today.")))
     elif f.accessible_today != Answer.YES:
         reasons.append(
-            Reason("accessibility_unanswered", Severity.WORK, q, _("It is not known yet whether the data is accessible."))
+            Reason(
+                "accessibility_unanswered", Severity.WORK, q, _("It is not known yet whether the data is accessible.")
+            )
         )
 
-    steps = [s for s in Preprocessing.values if s in set(f.preprocessing)]
+    planned = set(f.preprocessing)
+    steps = [s for s in _PREPROCESSING_ORDER if s in planned]
     if steps:
         reasons.append(
             Reason(
@@ -403,7 +410,7 @@ def _standardised(f: AssessmentFacts) -> list[Reason]:
 def assess(facts: AssessmentFacts) -> Readiness:
     """The verdict and its reasons (blockers first, then work, then notes; each in question order)."""
     reasons = _relevant(facts) + _available(facts) + _standardised(facts)
-    reasons.sort(key=lambda r: (_SEVERITY_ORDER[Severity(r.severity)], _QUESTION_ORDER[Question(r.question)]))
+    reasons.sort(key=lambda r: (_SEVERITY_ORDER[r.severity], _QUESTION_ORDER[r.question]))
     if any(r.severity == Severity.BLOCKER for r in reasons):
         verdict = Verdict.BLOCKED
     elif any(r.severity == Severity.WORK for r in reasons):
@@ -421,5 +428,5 @@ def rollup(results: Iterable[Readiness]) -> RollUp:
     total = sum(counts.values())
     if total == 0:
         return RollUp(verdict=Verdict.NOT_ASSESSED.value, counts=counts, total=0)
-    worst = max((Verdict(v) for v, n in counts.items() if n), key=lambda v: _VERDICT_ORDER[v])
-    return RollUp(verdict=worst.value, counts=counts, total=total)
+    worst = max((v for v, n in counts.items() if n), key=lambda v: _VERDICT_ORDER[v])
+    return RollUp(verdict=worst, counts=counts, total=total)

@@ -47,6 +47,10 @@ class InvitationForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “CI export”."))
     expires_in_days = forms.IntegerField(
-        label=_("Expires in (days)"), min_value=1, max_value=365, initial=90, required=False,
+        label=_("Expires in (days)"),
+        min_value=1,
+        max_value=365,
+        initial=90,
+        required=False,
         help_text=_("Leave empty for a token that does not expire."),
     )

@@ -14,9 +14,7 @@ def membership_for(*, user: Any, org_slug: str) -> tuple[Organization, Membershi
         return None
     with scopes_disabled():
         membership = (
-            Membership.objects.select_related("organization")
-            .filter(user=user, organization__slug=org_slug)
-            .first()
+            Membership.objects.select_related("organization").filter(user=user, organization__slug=org_slug).first()
         )
     if membership is None:
         return None

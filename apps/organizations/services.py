@@ -44,10 +44,21 @@ def organization_create(*, actor: Any, name: str, slug: str, description: str = 
         membership.set_roles([Role.ADMIN])
         membership.full_clean()
         membership.save()
-        audit_record(organization=org, actor=actor, action="organization.created", target=org,
-                     data={"name": org.name, "slug": org.slug})
-        audit_record(organization=org, actor=actor, action="membership.created", target=membership,
-                     target_label=actor.email, data={"roles": membership.roles})
+        audit_record(
+            organization=org,
+            actor=actor,
+            action="organization.created",
+            target=org,
+            data={"name": org.name, "slug": org.slug},
+        )
+        audit_record(
+            organization=org,
+            actor=actor,
+            action="membership.created",
+            target=membership,
+            target_label=actor.email,
+            data={"roles": membership.roles},
+        )
     return org
 
 
@@ -61,8 +72,13 @@ def organization_update(*, organization: Organization, actor: Any, name: str, de
     organization.save(update_fields=fields)
     changes = diff(before, snapshot(organization, fields))
     if changes:
-        audit_record(organization=organization, actor=actor, action="organization.updated", target=organization,
-                     data={"changes": changes})
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="organization.updated",
+            target=organization,
+            data={"changes": changes},
+        )
     return organization
 
 
@@ -73,7 +89,9 @@ def _ensure_admin_remains(organization: Organization, excluding: Membership) -> 
 
 
 @transaction.atomic
-def membership_update_roles(*, organization: Organization, actor: Any, membership: Membership, roles: Any) -> Membership:
+def membership_update_roles(
+    *, organization: Organization, actor: Any, membership: Membership, roles: Any
+) -> Membership:
     clean = _clean_roles(roles)
     membership = Membership.objects.select_for_update().get(pk=membership.pk, organization=organization)
     before = membership.roles
@@ -85,8 +103,14 @@ def membership_update_roles(*, organization: Organization, actor: Any, membershi
     membership.full_clean()
     membership.save()
     if before != membership.roles:
-        audit_record(organization=organization, actor=actor, action="membership.roles_changed", target=membership,
-                     target_label=membership.user.email, data={"old": before, "new": membership.roles})
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="membership.roles_changed",
+            target=membership,
+            target_label=membership.user.email,
+            data={"old": before, "new": membership.roles},
+        )
     return membership
 
 
@@ -98,8 +122,14 @@ def membership_remove(*, organization: Organization, actor: Any, membership: Mem
         _ensure_admin_remains(organization, membership)
     email = membership.user.email
     roles = membership.roles
-    audit_record(organization=organization, actor=actor, action="membership.removed", target=membership,
-                 target_label=email, data={"roles": roles})
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="membership.removed",
+        target=membership,
+        target_label=email,
+        data={"roles": roles},
+    )
     membership.delete()
 
 
@@ -116,8 +146,13 @@ def invitation_create(*, organization: Organization, actor: Any, email: str, rol
     ).exists():
         raise ValidationError({"email": _("A pending invitation for this address exists.")}, code="duplicate")
     invitation.save()
-    audit_record(organization=organization, actor=actor, action="invitation.created", target=invitation,
-                 data={"email": email, "roles": clean})
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="invitation.created",
+        target=invitation,
+        data={"email": email, "roles": clean},
+    )
     from apps.organizations.tasks import send_invitation_email
 
     org_id, inv_id = organization.pk, invitation.pk
@@ -132,8 +167,13 @@ def invitation_revoke(*, organization: Organization, actor: Any, invitation: Inv
         raise ValidationError(_("Only a pending invitation can be revoked."), code="not_pending")
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
-    audit_record(organization=organization, actor=actor, action="invitation.revoked", target=invitation,
-                 data={"email": invitation.email})
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="invitation.revoked",
+        target=invitation,
+        data={"email": invitation.email},
+    )
     return invitation
 
 
@@ -166,7 +206,12 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
-        audit_record(organization=organization, actor=user, action="membership.joined", target=membership,
-                     target_label=user.email, data={"roles": membership.roles, "invitation": invitation.pk,
-                                                    "previous_roles": before})
+        audit_record(
+            organization=organization,
+            actor=user,
+            action="membership.joined",
+            target=membership,
+            target_label=user.email,
+            data={"roles": membership.roles, "invitation": invitation.pk, "previous_roles": before},
+        )
     return membership

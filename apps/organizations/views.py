@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from apps.accounts.models import ApiToken
+from apps.accounts.models import ApiToken, User
 from apps.accounts.services import api_token_create, api_token_revoke
 from apps.core.forms import apply_validation_error
 from apps.core.permissions import ADMINS
@@ -129,8 +129,12 @@ class MemberEditView(OrgMixin, FormView):
 
     def form_valid(self, form: MembershipRolesForm) -> HttpResponse:
         try:
-            membership_update_roles(organization=self.organization, actor=self.request.user,
-                                    membership=self.get_member(), roles=form.cleaned_data["roles"])
+            membership_update_roles(
+                organization=self.organization,
+                actor=self.request.user,
+                membership=self.get_member(),
+                roles=form.cleaned_data["roles"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return self.form_invalid(form)
@@ -143,12 +147,15 @@ class MemberRemoveView(OrgMixin, View):
     write_roles = ADMINS
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        member = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
-        return render(request, "organizations/member_remove.html",
-                      {"member": member, "organization": self.organization, "membership": self.membership})
+        member: Membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
+        return render(
+            request,
+            "organizations/member_remove.html",
+            {"member": member, "organization": self.organization, "membership": self.membership},
+        )
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        member = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
+        member: Membership = get_object_or_404(Membership.objects.select_related("user"), pk=kwargs["pk"])
         try:
             membership_remove(organization=self.organization, actor=request.user, membership=member)
         except ValidationError as exc:
@@ -203,8 +210,12 @@ class InvitationAcceptView(View):
         invitation = selectors.invitation_by_token(token=token)
         if not request.user.is_authenticated:
             request.session["invitation_token"] = token
-        return render(request, "organizations/invitation_accept.html", {"invitation": invitation, "token": token},
-                      status=200 if invitation else 404)
+        return render(
+            request,
+            "organizations/invitation_accept.html",
+            {"invitation": invitation, "token": token},
+            status=200 if invitation else 404,
+        )
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
@@ -214,8 +225,12 @@ class InvitationAcceptView(View):
             membership = invitation_accept(token=token, user=request.user)
         except ValidationError as exc:
             invitation = selectors.invitation_by_token(token=token)
-            return render(request, "organizations/invitation_accept.html",
-                          {"invitation": invitation, "token": token, "errors": exc.messages}, status=400)
+            return render(
+                request,
+                "organizations/invitation_accept.html",
+                {"invitation": invitation, "token": token, "errors": exc.messages},
+                status=400,
+            )
         request.session.pop("invitation_token", None)
         messages.success(request, _("Welcome to %(name)s.") % {"name": membership.organization.name})
         return redirect("org_dashboard", org_slug=membership.organization.slug)
@@ -230,15 +245,18 @@ class ApiTokenListView(OrgMixin, FormView):
         context = super().get_context_data(**kwargs)
         qs = ApiToken.objects.select_related("user").order_by("-created_at")
         if not self.can(*ADMINS):
-            qs = qs.filter(user=self.request.user)
+            qs = qs.filter(user=cast(User, self.request.user))
         context["tokens"] = qs
         return context
 
     def form_valid(self, form: ApiTokenForm) -> HttpResponse:
         try:
-            _token, raw = api_token_create(organization=self.organization, actor=self.request.user,
-                                           name=form.cleaned_data["name"],
-                                           expires_in_days=form.cleaned_data.get("expires_in_days"))
+            _token, raw = api_token_create(
+                organization=self.organization,
+                actor=self.request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data.get("expires_in_days"),
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
             return self.form_invalid(form)

@@ -11,6 +11,7 @@ The caller passes already-translated strings; nothing here depends on Django.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
@@ -21,7 +22,7 @@ PALETTE: tuple[str, ...] = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00
 SHAPES: tuple[str, ...] = ("circle", "square", "triangle", "diamond", "triangle-down", "cross", "plus", "star")
 DASHES: tuple[str, ...] = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 3 1 3")
 EXCLUDED_COLOUR = "#6c757d"
-FONT = "font-family=\"DejaVu Sans, Arial, sans-serif\""
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,10 @@ def _legend(
     rows = math.ceil(len(entries) / cols) if entries else 0
     used = rows * row_h + 10
     if note:
-        parts.append(f'<text x="20" y="{_fmt(top + used + 6)}" fill="#495057" font-size="11">{escape(note)}</text>')
-        used += 18
+        for line in textwrap.wrap(note, width=max(20, int((width - 40) / 6.2))):
+            parts.append(f'<text x="20" y="{_fmt(top + used + 6)}" fill="#495057" font-size="11">{escape(line)}</text>')
+            used += 15
+        used += 3
     parts.append("</g>")
     return parts, used
 
@@ -137,9 +140,7 @@ def radar_svg(
         raise ValueError("a radar chart needs at least three axes")
     width = max(size + 180, 600)
     cx, cy, radius = width / 2, size / 2 + 10, size / 2 - 50
-    legend_entries = [
-        ((legend_labels[i] if legend_labels else s.label), i, s.excluded) for i, s in enumerate(series)
-    ]
+    legend_entries = [((legend_labels[i] if legend_labels else s.label), i, s.excluded) for i, s in enumerate(series)]
     legend_parts, legend_h = _legend(legend_entries, top=size + 20, width=width, with_line=True, note=note)
     height = size + 20 + legend_h + 10
     parts = _open(chart_id, width, height, title, desc)
@@ -170,15 +171,15 @@ def radar_svg(
     parts.append("</g>")
     for index, s in enumerate(series):
         colour, shape, dash = _style(index, s.excluded)
-        pts = [point(i, max(0.0, min(1.0, v or 0.0))) for i, v in enumerate(s.values)]
+        vertices = [point(i, max(0.0, min(1.0, v or 0.0))) for i, v in enumerate(s.values)]
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<g class="series" data-series="{index}">')
         parts.append(
-            f'<polygon points="{" ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in pts)}" fill="{colour}" '
+            f'<polygon points="{" ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in vertices)}" fill="{colour}" '
             f'fill-opacity="{0.04 if s.excluded else 0.08}" stroke="{colour}" stroke-width="2"{dash_attr}>'
             f"<title>{escape(s.label)}</title></polygon>"
         )
-        for (x, y), v in zip(pts, s.values, strict=False):
+        for (x, y), v in zip(vertices, s.values, strict=False):
             parts.append(marker(shape, x, y, 3.5, colour, hollow=v is None or s.excluded))
         parts.append("</g>")
     parts.extend(legend_parts)
@@ -280,9 +281,7 @@ def scatter_svg(
         x, y = sx(float(p.x)), sy(float(p.y))  # type: ignore[arg-type]
         parts.append(f'<g data-series="{i}"><title>{escape(p.label)}</title>')
         parts.append(marker(shape, x, y, 5.5, colour, hollow=p.excluded))
-        parts.append(
-            f'<text x="{_fmt(x + 8)}" y="{_fmt(y - 6)}" font-size="10" fill="{colour}">{i + 1}</text></g>'
-        )
+        parts.append(f'<text x="{_fmt(x + 8)}" y="{_fmt(y - 6)}" font-size="10" fill="{colour}">{i + 1}</text></g>')
     parts.append("</g>")
     parts.extend(legend_parts)
     parts.append("</svg>")

@@ -30,7 +30,7 @@ __all__ = [
 
 
 class ModelKind(StrEnum):
-    PROPRIETARY = "proprietary"  # a vendor's model reached through its API
+    PROPRIETARY = "proprietary_api"  # a vendor's model, reached through an API
     OPEN_WEIGHTS = "open_weights"
 
 
@@ -97,11 +97,14 @@ class Requirements:
     min_context_window: int | None = None
     max_latency_ms: float | None = None
     real_time: bool = False
-    monthly_budget: float | None = None
+    monthly_budget: float | None = None  # in the costs' currency (USD)
+    budget_unconverted_currency: str = ""  # a budget exists in this currency but cannot be converted
     commercial_use: bool = False
     # Allowed hosting locations (upper-case codes, already expanded from regions); None: no requirement.
     residency: frozenset[str] | None = None
     residency_label: str = ""
+    residency_on_premises: bool = False  # the data must stay on-premises: only self-hosted models pass
+    residency_manual: str = ""  # a constraint only a person can check (warned with this text)
     needs_fine_tuning: bool = False
     data_classification: Classification | None = None  # the highest among the use case's data sources
 
@@ -188,6 +191,12 @@ def _data_policy(
 
 def _data_residency(req: Requirements, s: CheckSubject) -> Check:
     code = "data_residency"
+    if req.residency_on_premises:
+        if s.hosting is HostingOption.SELF_HOSTED:
+            return Check(code, CheckStatus.PASS, "on_premises_ok", {"hosting": s.hosting.value})
+        return Check(code, CheckStatus.FAIL, "on_premises_required", {"hosting": s.hosting.value})
+    if req.residency_manual:
+        return Check(code, CheckStatus.WARN, "residency_manual", {"required": req.residency_manual})
     if req.residency is None:
         return Check(code, CheckStatus.NOT_APPLICABLE, "not_required")
     params = {"required": req.residency_label or ", ".join(sorted(req.residency)), "actual": s.hosting_location}
@@ -215,6 +224,8 @@ def _latency(req: Requirements, s: CheckSubject) -> Check:
 def _budget(req: Requirements, s: CheckSubject) -> Check:
     code = "budget"
     if req.monthly_budget is None:
+        if req.budget_unconverted_currency:
+            return Check(code, CheckStatus.WARN, "budget_currency", {"currency": req.budget_unconverted_currency})
         return Check(code, CheckStatus.NOT_APPLICABLE, "not_required")
     params = {"required": req.monthly_budget, "actual": s.monthly_cost}
     if s.monthly_cost is None:

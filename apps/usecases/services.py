@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record, diff, snapshot
+from apps.core.services import delete_or_refuse
 from apps.core.tenancy import assert_same_org
 from apps.organizations.models import Membership, Organization
 from apps.usecases.choices import Phase
@@ -128,7 +129,7 @@ def usecase_delete(*, organization: Organization, actor: Any, use_case: UseCase)
         target=use_case,
         data={"values": snapshot(use_case, [*_AUDIT_FIELDS, "phase"]), "assessed_data_sources": assessed},
     )
-    use_case.delete()
+    delete_or_refuse(use_case)
 
 
 @transaction.atomic

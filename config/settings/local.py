@@ -4,5 +4,5 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret")
 ACCOUNT_EMAIL_VERIFICATION = "optional"

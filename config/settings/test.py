@@ -7,10 +7,11 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
-# Tests that need a broker and worker set these themselves; by default tasks run eagerly.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run tasks eagerly; tests that put tasks under test start a real worker on Redis
+# (tests/support/celery_worker.py), which is itself started with CELERY_WORKER_TEST=1.
+CELERY_TASK_ALWAYS_EAGER = not env.bool("CELERY_WORKER_TEST", default=False)
 CELERY_BROKER_URL = env("REDIS_URL", default="memory://")
-ACCOUNT_RATE_LIMITS = False
+ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -79,8 +79,11 @@ def test_full_row_converts_every_type() -> None:
         "licence": "",
         "tags": "support, Support, tickets ,",
     }
-    result = parse_datasources(csv_bytes([header, [row[k] for k in header]], delimiter=";"), "inventory.CSV",
-                               owner_emails={"owner@example.com"})
+    result = parse_datasources(
+        csv_bytes([header, [row[k] for k in header]], delimiter=";"),
+        "inventory.CSV",
+        owner_emails={"owner@example.com"},
+    )
     assert result.ok, [e.as_dict() for e in result.errors]
     values = result.rows[0].values
     assert result.rows[0].row == 2
@@ -107,8 +110,13 @@ def test_russian_labels_and_headers_are_accepted() -> None:
         from apps.datasources.choices import Origin
 
         external = str(Origin.EXTERNAL.label)
-    header = [labels["name"], labels["origin"], labels["classification"], labels["contains_personal_data"],
-              labels["licence"]]
+    header = [
+        labels["name"],
+        labels["origin"],
+        labels["classification"],
+        labels["contains_personal_data"],
+        labels["licence"],
+    ]
     data = csv_bytes([header, ["Рыночные данные", external, "public", "нет", "CC BY 4.0"]], encoding="cp1251")
     result = parse_datasources(data, "данные.csv")
     assert result.ok, [e.as_dict() for e in result.errors]
@@ -137,7 +145,9 @@ def test_formula_escape_is_undone_on_import() -> None:
 
 
 def test_blank_lines_before_header_and_between_rows_are_skipped() -> None:
-    data = b"\n\n" + csv_bytes([HEADER, ["A", "internal", "public", "no"], ["", "", "", ""], ["B", "internal", "public", "no"]])
+    data = b"\n\n" + csv_bytes(
+        [HEADER, ["A", "internal", "public", "no"], ["", "", "", ""], ["B", "internal", "public", "no"]]
+    )
     result = parse_datasources(data, "x.csv")
     assert result.ok
     assert [r.values["name"] for r in result.rows] == ["A", "B"]
@@ -190,8 +200,12 @@ def test_cross_field_rules() -> None:
 
 
 def test_duplicate_names_in_file_and_against_existing() -> None:
-    rows = [HEADER, ["Wiki", "internal", "public", "no"], ["wiki", "internal", "public", "no"],
-            ["CRM", "internal", "public", "no"]]
+    rows = [
+        HEADER,
+        ["Wiki", "internal", "public", "no"],
+        ["wiki", "internal", "public", "no"],
+        ["CRM", "internal", "public", "no"],
+    ]
     result = parse_datasources(csv_bytes(rows), "x.csv", existing_names={"crm"})
     assert errors_of(result) == [(3, "name"), (4, "name")]
     with translation.override("en"):
@@ -215,8 +229,10 @@ def test_row_longer_than_header() -> None:
 
 
 def test_quoted_multiline_cell_keeps_record_numbers() -> None:
-    data = b'name,origin,classification,contains_personal_data,description\n"A",internal,public,no,"line1\nline2"\n' \
-           b"B,internal,public,maybe,\n"
+    data = (
+        b'name,origin,classification,contains_personal_data,description\n"A",internal,public,no,"line1\nline2"\n'
+        b"B,internal,public,maybe,\n"
+    )
     result = parse_datasources(data, "x.csv")
     assert errors_of(result) == [(3, "contains_personal_data")]
     assert result.rows[0].values["description"] == "line1\nline2"
@@ -374,7 +390,7 @@ def test_escape_formula_leaves_plain_text() -> None:
 
 
 EXPORT_ROW = {
-    "name": "=HYPERLINK(\"http://evil\")",
+    "name": '=HYPERLINK("http://evil")',
     "origin": "external",
     "classification": "public",
     "contains_personal_data": True,

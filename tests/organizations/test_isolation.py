@@ -79,6 +79,9 @@ class TestTokenRevokePage(PageIsolationCase):
 
     def make_object(self, organization: Any, members: dict[str, Any]) -> Any:
         return ApiToken.objects.create(
-            organization=organization, user=members["viewer"], name="t", key_prefix="chr_x", key_hash=hash_token(
-                f"{organization.pk}-{timezone.now().timestamp()}")
+            organization=organization,
+            user=members["viewer"],
+            name="t",
+            key_prefix="chr_x",
+            key_hash=hash_token(f"{organization.pk}-{timezone.now().timestamp()}"),
         )

@@ -12,7 +12,7 @@ NS = {"svg": "http://www.w3.org/2000/svg"}
 
 
 def parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)
+    return ET.fromstring(svg)  # noqa: S314 - our own SVG output, not untrusted input
 
 
 def test_radar_is_accessible_svg() -> None:
@@ -73,12 +73,18 @@ def test_scatter_plots_known_points_and_numbers_them() -> None:
 
 
 def test_scatter_with_nothing_to_plot() -> None:
-    root = parse(scatter_svg(chart_id="s2", points=[ScatterPoint("x", None, None)], title="t", desc="d", x_label="x", y_label="y"))
+    root = parse(
+        scatter_svg(
+            chart_id="s2", points=[ScatterPoint("x", None, None)], title="t", desc="d", x_label="x", y_label="y"
+        )
+    )
     assert root.findall(".//svg:g[@class='points']/svg:g", NS) == []
 
 
 def test_scatter_single_point() -> None:
-    root = parse(scatter_svg(chart_id="s3", points=[ScatterPoint("x", 5.0, 5.0)], title="t", desc="d", x_label="x", y_label="y"))
+    root = parse(
+        scatter_svg(chart_id="s3", points=[ScatterPoint("x", 5.0, 5.0)], title="t", desc="d", x_label="x", y_label="y")
+    )
     assert len(root.findall(".//svg:g[@class='points']/svg:g", NS)) == 1
 
 
@@ -101,3 +107,25 @@ def test_many_series_cycle_styles_without_crashing() -> None:
     series = [RadarSeries(f"m{i}", [0.1 * (i % 10)] * 10) for i in range(50)]
     root = parse(radar_svg(chart_id="r50", axes=[str(i) for i in range(10)], series=series, title="t", desc="d"))
     assert len(root.findall(".//svg:g[@class='series']", NS)) == 50
+
+
+def test_long_notes_wrap_inside_the_chart() -> None:
+    note = "Not plotted (cost or quality unknown): " + ", ".join(f"Candidate number {i}" for i in range(12))
+    root = parse(
+        scatter_svg(
+            chart_id="s4",
+            points=[ScatterPoint("x", 1.0, 1.0)],
+            title="t",
+            desc="d",
+            x_label="x",
+            y_label="y",
+            note=note,
+            width=640,
+        )
+    )
+    lines = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("font-size") == "11"]
+    assert len(lines) > 1 and all(len(line) * 6.2 <= 640 - 40 for line in lines)
+    assert " ".join(lines) == note
+    height = float(root.get("height"))  # type: ignore[arg-type]
+    last_y = max(float(t.get("y", 0)) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert last_y < height

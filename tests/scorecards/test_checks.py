@@ -75,7 +75,10 @@ def test_context_window(actual, status, reason) -> None:  # type: ignore[no-unty
 def test_commercial_use(verdict, status) -> None:  # type: ignore[no-untyped-def]
     c = check(Requirements(commercial_use=True), with_(SELF, commercial_use=verdict), "commercial_use")
     assert c.status is status
-    assert check(Requirements(), with_(SELF, commercial_use=verdict), "commercial_use").status is CheckStatus.NOT_APPLICABLE
+    assert (
+        check(Requirements(), with_(SELF, commercial_use=verdict), "commercial_use").status
+        is CheckStatus.NOT_APPLICABLE
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,7 +128,8 @@ def test_data_residency(location, status) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize(
-    ("actual", "status"), [(800, CheckStatus.PASS), (1000, CheckStatus.PASS), (1200, CheckStatus.FAIL), (None, CheckStatus.WARN)]
+    ("actual", "status"),
+    [(800, CheckStatus.PASS), (1000, CheckStatus.PASS), (1200, CheckStatus.FAIL), (None, CheckStatus.WARN)],
 )
 def test_latency(actual, status) -> None:  # type: ignore[no-untyped-def]
     assert check(Requirements(max_latency_ms=1000), with_(API, latency_ms=actual), "latency").status is status
@@ -134,11 +138,14 @@ def test_latency(actual, status) -> None:  # type: ignore[no-untyped-def]
 def test_real_time_without_latency_data_warns() -> None:
     c = check(Requirements(real_time=True), API, "latency")
     assert c.status is CheckStatus.WARN and c.reason == "realtime_latency_unknown"
-    assert check(Requirements(real_time=True), with_(API, latency_ms=300), "latency").status is CheckStatus.NOT_APPLICABLE
+    assert (
+        check(Requirements(real_time=True), with_(API, latency_ms=300), "latency").status is CheckStatus.NOT_APPLICABLE
+    )
 
 
 @pytest.mark.parametrize(
-    ("cost", "status"), [(999.99, CheckStatus.PASS), (1000, CheckStatus.PASS), (1000.01, CheckStatus.FAIL), (None, CheckStatus.WARN)]
+    ("cost", "status"),
+    [(999.99, CheckStatus.PASS), (1000, CheckStatus.PASS), (1000.01, CheckStatus.FAIL), (None, CheckStatus.WARN)],
 )
 def test_budget(cost, status) -> None:  # type: ignore[no-untyped-def]
     assert check(Requirements(monthly_budget=1000), with_(API, monthly_cost=cost), "budget").status is status
@@ -153,3 +160,20 @@ def test_budget_zero_is_a_requirement() -> None:
 )
 def test_fine_tuning(level, status) -> None:  # type: ignore[no-untyped-def]
     assert check(Requirements(needs_fine_tuning=True), with_(SELF, fine_tuning=level), "fine_tuning").status is status
+
+
+def test_on_premises_residency() -> None:
+    req = Requirements(residency_on_premises=True)
+    assert check(req, SELF, "data_residency").status is CheckStatus.PASS
+    c = check(req, API, "data_residency")
+    assert (c.status, c.reason) == (CheckStatus.FAIL, "on_premises_required")
+
+
+def test_manual_residency_warns_with_the_text() -> None:
+    c = check(Requirements(residency_manual="Kazakhstan only"), SELF, "data_residency")
+    assert (c.status, c.params["required"]) == (CheckStatus.WARN, "Kazakhstan only")
+
+
+def test_unconvertible_budget_warns() -> None:
+    c = check(Requirements(budget_unconverted_currency="EUR"), with_(API, monthly_cost=5.0), "budget")
+    assert (c.status, c.reason, c.params) == (CheckStatus.WARN, "budget_currency", {"currency": "EUR"})

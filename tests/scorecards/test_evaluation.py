@@ -26,8 +26,8 @@ VENDOR_A = CandidateFacts(
     hosting_location="DE",
     hosting_zone="DEU",
     dpa_in_place=True,
-    latency_ms=rv(700, Source.MEASURED),
-    quality=rv(88, Source.MEASURED),
+    latency_ms=rv(700, Source.OWN),
+    quality=rv(88, Source.OWN),
     transparency=rv(0),
     context_window=rv(128_000),
     fine_tuning=rv(1),
@@ -57,8 +57,8 @@ LLAMA = CandidateFacts(
     hosting=HostingOption.SELF_HOSTED,
     hosting_location="DE",
     hosting_zone="DEU",
-    latency_ms=rv(900, Source.MEASURED),
-    quality=rv(84, Source.MEASURED),
+    latency_ms=rv(900, Source.OWN),
+    quality=rv(84, Source.OWN),
     transparency=rv(1),
     context_window=rv(128_000),
     fine_tuning=rv(2),
@@ -148,12 +148,12 @@ def test_ranking_covers_the_eligible_mix(ev) -> None:  # type: ignore[no-untyped
     assert {c.key for c in ranked} == {"vendor-a", "llama", "mistral"}
     assert [c.rank for c in ranked] == [1, 2, 3]
     assert ranked[0].total >= ranked[1].total >= ranked[2].total
-    assert {c.kind for c in ranked} == {"proprietary", "open_weights"}
+    assert {c.kind for c in ranked} == {"proprietary_api", "open_weights"}
 
 
 def test_sources_are_shown(ev) -> None:  # type: ignore[no-untyped-def]
     a = ev.result.candidate("vendor-a")
-    assert a.factor(Factor.QUALITY).source is Source.MEASURED
+    assert a.factor(Factor.QUALITY).source is Source.OWN
     assert a.factor(Factor.CONTEXT_WINDOW).source is Source.CATALOG
     assert a.factor(Factor.COST).source is Source.COMPUTED
     assert a.factor(Factor.PARAMETERS).source is Source.MISSING
@@ -176,7 +176,7 @@ def test_snapshot_data_is_json(ev) -> None:  # type: ignore[no-untyped-def]
     blob = json.dumps(data, sort_keys=True)
     assert json.loads(blob)["requirements"]["residency"] == ["DE", "FR", "IE"]
     assert data["policy"]["restricted:vendor_api"] == "forbidden"
-    assert data["candidates"][0]["facts"]["kind"] == "proprietary"
+    assert data["candidates"][0]["facts"]["kind"] == "proprietary_api"
     assert data["result"]["candidates"][0]["rank"] == 1
     again = evaluate(requirements=REQ, workload=WORK, candidates=CANDIDATES, weights=DEFAULT_WEIGHTS)
     assert json.dumps(again.to_dict(), sort_keys=True) == blob
@@ -188,7 +188,7 @@ class TestSummary:
         assert summary.proprietary_count == 2 and summary.open_weights_count == 3
         assert [r.aspect for r in summary.rows] == list(Aspect)
         data = {r.aspect: r for r in summary.rows}[Aspect.DATA]
-        assert data.proprietary.framing == "data.proprietary"
+        assert data.proprietary.framing == "data.proprietary_api"
         assert [(f.key, f.tone, f.reason) for f in data.proprietary.facts] == [
             ("vendor-a", Tone.CAUTION, "data_vendor_dpa"),
             ("vendor-b", Tone.BAD, "data_vendor"),
@@ -211,3 +211,12 @@ class TestSummary:
         rows = {r.aspect: r for r in build_summary(CANDIDATES).rows}
         assert {f.reason for f in rows[Aspect.SUPPORT].proprietary.facts} == {"support_vendor_assumed"}
         assert {f.reason for f in rows[Aspect.SUPPORT].open_weights.facts} == {"support_unknown"}
+
+
+def test_snapshot_reevaluates_to_the_same_data(ev) -> None:  # type: ignore[no-untyped-def]
+    from apps.scorecards.evaluation import reevaluate_snapshot
+
+    data = json.loads(json.dumps(ev.to_dict()))  # as stored in a JSON column
+    again = reevaluate_snapshot(data)
+    assert json.dumps(again.to_dict(), sort_keys=True) == json.dumps(data, sort_keys=True)
+    assert [c.key for c in again.result.ranked] == [c.key for c in ev.result.ranked]

@@ -106,7 +106,9 @@ def cand(key: str, checks: tuple[Check, ...] = (), **values: float | None) -> Sc
     return ScoreInput(
         key=key,
         label=key.upper(),
-        values={Factor(f): RawValue(v, Source.CATALOG) if v is not None else RawValue.missing() for f, v in values.items()},
+        values={
+            Factor(f): RawValue(v, Source.CATALOG) if v is not None else RawValue.missing() for f, v in values.items()
+        },
         checks=checks,
     )
 
@@ -176,9 +178,9 @@ class TestScore:
         assert fs.missing and fs.score == 0.0 and fs.contribution == 0.0
 
     def test_source_is_carried(self) -> None:
-        measured = ScoreInput("m", "M", {Factor.QUALITY: RawValue(88, Source.MEASURED)})
+        measured = ScoreInput("m", "M", {Factor.QUALITY: RawValue(88, Source.OWN)})
         result = score([measured, A], {"quality": 1})
-        assert result.candidate("m").factor(Factor.QUALITY).source is Source.MEASURED
+        assert result.candidate("m").factor(Factor.QUALITY).source is Source.OWN
         assert result.candidate("m").factor(Factor.QUALITY).raw == 88
 
     def test_ties_share_a_rank(self) -> None:

@@ -42,6 +42,7 @@ class Repo:
     gated: bool | str = False
     revision: int = 0
     config: dict[str, Any] | None = None
+    raw_config: bytes | None = None
     extra_files: dict[str, bytes] = field(default_factory=dict)
 
     @property
@@ -49,6 +50,8 @@ class Repo:
         return hashlib.sha1(f"{self.repo_id}@{self.revision}".encode()).hexdigest()  # noqa: S324 - a fake commit id
 
     def config_bytes(self) -> bytes | None:
+        if self.raw_config is not None:
+            return self.raw_config
         if self.config is not None:
             return json.dumps(self.config).encode()
         if self.context is None:
@@ -193,7 +196,7 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         # -- helpers ---------------------------------------------------------------------------------------
@@ -284,11 +287,7 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                     return
                 self._error(404, "RepoNotFound", "Repository not found", head=head)
                 return
-            content: bytes | None
-            if filename == "config.json":
-                content = repo.config_bytes()
-            else:
-                content = repo.extra_files.get(filename)
+            content = repo.config_bytes() if filename == "config.json" else repo.extra_files.get(filename)
             if fault is not None and self._apply_fault(fault, content or b"{}", head=head):
                 return
             if revision not in (repo.sha, "main"):
@@ -312,10 +311,10 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                 head=head,
             )
 
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             self._route(head=False)
 
-        def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        def do_HEAD(self) -> None:
             self._route(head=True)
 
     return Handler

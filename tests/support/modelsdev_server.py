@@ -122,7 +122,7 @@ def _make_handler(server: ModelsDevServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
@@ -135,7 +135,7 @@ def _make_handler(server: ModelsDevServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             path = urlsplit(self.path).path
             with server._lock:
                 server.requests.append(path)

@@ -163,10 +163,10 @@ class SamlIdp:
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
+        if self._thread is not None:
+            self._httpd.shutdown()
             self._thread.join(timeout=5)
+        self._httpd.server_close()
         self._tmp.cleanup()
 
     def _write_keys(self, prefix: str, pair: KeyPair) -> None:

@@ -113,6 +113,10 @@ def _modalities(value: Any) -> list[str]:
     return sorted({m for m in value if isinstance(m, str) and m in MODALITIES})
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def normalise_model(provider: dict[str, Any], model: Any) -> dict[str, Any]:
     """One models.dev model → the catalog's plain fields. Raises ValueError on a malformed entry."""
     if not isinstance(model, dict):
@@ -123,9 +127,9 @@ def normalise_model(provider: dict[str, Any], model: Any) -> dict[str, Any]:
         raise ValueError("model id missing or invalid")
     if not isinstance(name, str) or not name.strip():
         name = model_id
-    limit = model.get("limit") if isinstance(model.get("limit"), dict) else {}
-    modalities = model.get("modalities") if isinstance(model.get("modalities"), dict) else {}
-    cost = model.get("cost") if isinstance(model.get("cost"), dict) else {}
+    limit = _dict(model.get("limit"))
+    modalities = _dict(model.get("modalities"))
+    cost = _dict(model.get("cost"))
     knowledge = model.get("knowledge")
     open_weights = model.get("open_weights")
     status = model.get("status")

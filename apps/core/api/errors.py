@@ -1,8 +1,8 @@
 """One error body for every API failure:
 
-    {"error": {"status": 400, "code": "invalid", "message": "…",
-               "fields": {"name": [{"code": "required", "message": "…"}]}},
-     "request_id": "…"}
+{"error": {"status": 400, "code": "invalid", "message": "…",
+           "fields": {"name": [{"code": "required", "message": "…"}]}},
+ "request_id": "…"}
 """
 
 from __future__ import annotations

@@ -42,8 +42,16 @@ class OrganizationListCreateView(generics.ListCreateAPIView):  # type: ignore[ty
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if getattr(request, "auth", None) is not None:
             # an organization token acts inside its organization only
-            return Response({"error": {"status": 403, "code": "permission_denied",
-                                       "message": "Tokens cannot create organizations."}}, status=403)
+            return Response(
+                {
+                    "error": {
+                        "status": 403,
+                        "code": "permission_denied",
+                        "message": "Tokens cannot create organizations.",
+                    }
+                },
+                status=403,
+            )
         serializer = OrganizationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         org = organization_create(actor=request.user, **serializer.validated_data)
@@ -69,7 +77,10 @@ class OrganizationDetailView(OrgViewSetMixin, generics.RetrieveUpdateAPIView):  
 
 
 class MembershipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     OrgGenericViewSet,
 ):
     """Members and their roles. Admins change roles (PATCH ``{"roles": [...]}``) and remove members;
@@ -83,9 +94,13 @@ class MembershipViewSet(
         return selectors.organization_members(organization=self.organization)
 
     def perform_update(self, serializer: MembershipSerializer) -> None:  # type: ignore[override]
+        instance = serializer.instance
+        assert instance is not None
         serializer.instance = membership_update_roles(
-            organization=self.organization, actor=self.request.user, membership=serializer.instance,
-            roles=serializer.validated_data.get("roles", serializer.instance.roles),
+            organization=self.organization,
+            actor=self.request.user,
+            membership=instance,
+            roles=serializer.validated_data.get("roles", instance.roles),
         )
 
     def perform_destroy(self, instance: Membership) -> None:
@@ -93,7 +108,10 @@ class MembershipViewSet(
 
 
 class InvitationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     OrgGenericViewSet,
 ):
     """Invitations (admins only). DELETE revokes a pending invitation."""
@@ -118,7 +136,7 @@ class InvitationViewSet(
 class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        user = request.user
+        user: Any = request.user
         orgs = selectors.organizations_for_user(user=user)
         token = getattr(request, "auth", None)
         if token is not None:

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from apps.registry.api.views import RegisteredModelViewSet
 
 app_name = "registry-api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("registry/models", RegisteredModelViewSet, basename="registered-model")
+urlpatterns = router.urls

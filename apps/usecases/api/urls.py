@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from apps.usecases.api.views import PhaseTransitionViewSet, UseCaseViewSet
+
+router = SimpleRouter()
+router.register("use-cases", UseCaseViewSet, basename="usecase")
+router.register("phase-transitions", PhaseTransitionViewSet, basename="phasetransition")
 
 app_name = "usecases-api"
-urlpatterns: list = []
+urlpatterns = router.urls

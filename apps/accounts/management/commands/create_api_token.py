@@ -29,8 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"no organization with slug {options['org']!r}")
         with org_scope(org):
             try:
-                _token, raw = api_token_create(organization=org, actor=user, name=options["name"],
-                                               expires_in_days=options["days"])
+                _token, raw = api_token_create(
+                    organization=org, actor=user, name=options["name"], expires_in_days=options["days"]
+                )
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(raw)

@@ -7,6 +7,7 @@ shared-data app — SHARED_DATA_APPS — is first called once with ``organizatio
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -61,18 +62,30 @@ class Command(BaseCommand):
                         email = demo_email(slug, role)
                         user = User.objects.filter(email=email).first()
                         if user is None:
-                            user = User.objects.create_user(email, DEMO_PASSWORD,
-                                                            full_name=f"{role.title()} {name.split()[0]}")
+                            user = User.objects.create_user(
+                                email, DEMO_PASSWORD, full_name=f"{role.title()} {name.split()[0]}"
+                            )
                         membership, m_created = Membership.objects.get_or_create(organization=org, user=user)
                         if m_created:
                             membership.set_roles([role])
                             membership.save()
-                            audit_record(organization=org, actor=None, action="membership.created",
-                                         target=membership, target_label=email, data={"roles": [role], "seed": True})
+                            audit_record(
+                                organization=org,
+                                actor=None,
+                                action="membership.created",
+                                target=membership,
+                                target_label=email,
+                                data={"roles": [role], "seed": True},
+                            )
                         members[role] = user
                     if created:
-                        audit_record(organization=org, actor=None, action="organization.created", target=org,
-                                     data={"name": name, "slug": slug, "seed": True})
+                        audit_record(
+                            organization=org,
+                            actor=None,
+                            action="organization.created",
+                            target=org,
+                            data={"name": name, "slug": slug, "seed": True},
+                        )
                     for _label, module in modules:
                         module.seed_demo(organization=org, members=members)
         self.stdout.write("Demo organizations: " + ", ".join(s for s, _n, _d in DEMO_ORGS))
