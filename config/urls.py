@@ -33,6 +33,7 @@ urlpatterns = [
     path("", org_views.HomeView.as_view(), name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("sso/", include("apps.sso.public_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("o/", org_views.OrganizationListView.as_view(), name="org_list"),

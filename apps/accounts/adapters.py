@@ -23,5 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("invitation_accept", kwargs={"token": token})
         return str(super().get_login_redirect_url(request))
 
-    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
-        return super().save_user(request, user, form, commit=commit)
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        """A person all of whose organizations require SSO can't sign in with a password (their
+        organizations' emergency admins excepted); SSO logins pass."""
+        from apps.sso.policy import password_login_response
+
+        blocked = password_login_response(request, user, signal_kwargs=kwargs.get("signal_kwargs"))
+        if blocked is not None:
+            return blocked
+        return super().pre_login(request, user, **kwargs)

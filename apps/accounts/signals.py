@@ -22,7 +22,7 @@ def _orgs_of(user: Any) -> list[Any]:
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    method = "sso" if getattr(user, "backend", "").endswith("saml") else "password"
+    method = "sso" if kwargs.get("sociallogin") else "password"
     for org in _orgs_of(user):
         audit_record(organization=org, actor=user, action="auth.login", target=user, data={"method": method})
 

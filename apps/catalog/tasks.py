@@ -17,7 +17,7 @@ import random
 from typing import Any
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.db import transaction
 from django.utils import timezone
 
@@ -150,6 +150,15 @@ def catalog_refresh_entry(self: Any, run_id: int, item_id: int) -> str:
         status = _refresh_item(self, item)
     except SoftTimeLimitExceeded:
         status = _retry_or_fail(self, item, "time limit exceeded", None)
+    except Retry:
+        raise
+    except Exception as exc:
+        logger.exception("catalog refresh of %s failed", item.key)
+        with transaction.atomic():
+            refresh_run_item_finish(
+                item=item, status=RefreshRunItem.Status.FAILED, message=f"internal error: {exc.__class__.__name__}"
+            )
+        status = RefreshRunItem.Status.FAILED
     refresh_run_maybe_finish(run_id=run_id)
     return status
 

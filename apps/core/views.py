@@ -14,6 +14,7 @@ from django_scopes import scope
 from apps.core.permissions import ALL_ROLES
 from apps.organizations.models import Membership, Organization
 from apps.organizations.selectors import membership_for
+from apps.sso.policy import org_login_policy_response
 
 
 class OrgMixin(LoginRequiredMixin):
@@ -37,6 +38,9 @@ class OrgMixin(LoginRequiredMixin):
         if found is None:
             raise Http404
         self.organization, self.membership = found
+        blocked = org_login_policy_response(request, self.organization, self.membership)
+        if blocked is not None:  # the organization requires SSO or MFA for this member
+            return blocked
         request.organization = self.organization  # type: ignore[attr-defined]
         request.membership = self.membership  # type: ignore[attr-defined]
         if not self.membership.has_any_role(*self.allowed_roles(request)):

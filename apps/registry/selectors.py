@@ -77,9 +77,8 @@ def registered_model_list(
     """The organization's registered models (call inside its scope), with the catalog entry and owner joined."""
     qs = RegisteredModel.objects.filter(organization=organization).select_related("catalog_entry", "owner")
     if q:
-        qs = qs.filter(
-            Q(name__icontains=q) | Q(provider__icontains=q) | Q(catalog_entry__search_text__contains=q.lower())
-        )
+        # name and provider default to the catalog's display name and provider: no join needed to search them
+        qs = qs.filter(Q(name__icontains=q) | Q(provider__icontains=q))
     if status:
         qs = qs.filter(status=status)
     if hosting:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthError
 from django.http import HttpRequest
 from django.shortcuts import render
 
@@ -68,6 +69,12 @@ class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
             usable.append(app)
         return usable
 
+    def list_providers(self, request: HttpRequest) -> list[Any]:
+        """allauth's generic provider lists (login page buttons, "connected accounts") must not show the
+        organizations' connections: that would list every tenant's IdP to anyone. Sign-ins start from the
+        login discovery instead; get_provider / get_app still find the connections."""
+        return [p for p in super().list_providers(request) if p.id not in MANAGED_PROVIDERS]
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
         if sociallogin.account.provider and selectors.connection_by_provider_id(sociallogin.account.provider):
             # Accounts are provisioned in pre_social_login; reaching allauth's signup means refusal.
@@ -91,8 +98,11 @@ class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
         process = state.get("process") or "login"
         if process != "login":
             services.login_failed(
-                organization=connection.organization, connection=connection, reason="unsupported_process",
-                detail=str(process), uid=str(sociallogin.account.uid),
+                organization=connection.organization,
+                connection=connection,
+                reason="unsupported_process",
+                detail=str(process),
+                uid=str(sociallogin.account.uid),
             )
             raise ImmediateHttpResponse(refusal_response(request, str(services.REFUSALS["unsupported_process"]())))
         claims = extract(connection, sociallogin)
@@ -127,13 +137,17 @@ class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
             reason = str(error or "unknown")
             if context.get("saml_errors"):
                 reason = "saml_" + "_".join(str(e) for e in context["saml_errors"])
-            elif getattr(request, "resolver_match", None) and request.resolver_match.url_name == "saml_finish_acs":
+            elif getattr(getattr(request, "resolver_match", None), "url_name", "") == "saml_finish_acs":
                 reason = "saml_unsolicited_or_unknown_request"
             elif "state_id" in context and exception is None:
                 reason = "state_mismatch"
             services.login_failed(
                 organization=connection.organization, connection=connection, reason=reason, detail=detail
             )
+            if error != AuthError.CANCELLED:
+                raise ImmediateHttpResponse(
+                    render(request, "sso/login_failed.html", {"connection_name": connection.name}, status=401)
+                )
         super().on_authentication_error(
             request, provider, error=error, exception=exception, extra_context=extra_context
         )

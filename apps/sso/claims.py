@@ -69,9 +69,7 @@ def extract(connection: SsoConnection, sociallogin: Any) -> IdentityClaims:
             data.update(extra["userinfo"])
         if not data:
             data = dict(extra)
-        name = str(data.get("name") or " ".join(
-            str(p) for p in (data.get("given_name"), data.get("family_name")) if p
-        ))
+        name = str(data.get("name") or " ".join(str(p) for p in (data.get("given_name"), data.get("family_name")) if p))
         return IdentityClaims(
             uid=str(account.uid),
             email=(valid_email_or_none(data.get("email")) or "").lower(),
@@ -80,11 +78,21 @@ def extract(connection: SsoConnection, sociallogin: Any) -> IdentityClaims:
             groups=_as_list(_lookup(data, connection.groups_claim)) if connection.groups_claim else [],
         )
     attributes: dict[str, list[Any]] = {k: v if isinstance(v, list) else [v] for k, v in extra.items()}
-    email_names = [connection.saml_email_attribute] if connection.saml_email_attribute else DEFAULT_SAML_ATTRIBUTES["email"]
-    first = _first(attributes, [connection.saml_first_name_attribute] if connection.saml_first_name_attribute
-                   else DEFAULT_SAML_ATTRIBUTES["first_name"])
-    last = _first(attributes, [connection.saml_last_name_attribute] if connection.saml_last_name_attribute
-                  else DEFAULT_SAML_ATTRIBUTES["last_name"])
+    email_names = (
+        [connection.saml_email_attribute] if connection.saml_email_attribute else DEFAULT_SAML_ATTRIBUTES["email"]
+    )
+    first = _first(
+        attributes,
+        [connection.saml_first_name_attribute]
+        if connection.saml_first_name_attribute
+        else DEFAULT_SAML_ATTRIBUTES["first_name"],
+    )
+    last = _first(
+        attributes,
+        [connection.saml_last_name_attribute]
+        if connection.saml_last_name_attribute
+        else DEFAULT_SAML_ATTRIBUTES["last_name"],
+    )
     email = _first(attributes, email_names)
     if not email:
         # allauth falls back to an e-mail-format NameID; it is on the user it built.

@@ -1,10 +1,10 @@
 """Encryption at rest for SSO secrets (OIDC client secrets).
 
 Fernet (AES-128-CBC + HMAC-SHA256). The key is ``SSO_ENCRYPTION_KEY`` (setting or environment variable,
-a urlsafe-base64 Fernet key: ``python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"``)
-or, when that is not set, one derived from ``SECRET_KEY`` with HKDF-SHA256. Values encrypted under a key
-derived from one of ``SECRET_KEY_FALLBACKS`` (or the SECRET_KEY-derived key after a dedicated key was
-introduced) still decrypt, so keys can be rotated; re-saving a connection re-encrypts under the current key.
+a urlsafe-base64 Fernet key, see docs/sso.md) or, when that is not set, one derived from ``SECRET_KEY``
+with HKDF-SHA256. Values encrypted under a key derived from one of ``SECRET_KEY_FALLBACKS`` (or the
+SECRET_KEY-derived key after a dedicated key was introduced) still decrypt, so keys can be rotated;
+re-saving a connection re-encrypts under the current key.
 """
 
 from __future__ import annotations

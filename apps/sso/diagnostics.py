@@ -87,9 +87,14 @@ def check_oidc(connection: SsoConnection) -> Report:
     if not issuer:
         report.add("error", _("The discovery document has no issuer."))
     elif issuer.rstrip("/") != connection.oidc_issuer.rstrip("/") and "/.well-known/" not in connection.oidc_issuer:
-        report.add("error", _("The provider calls itself %(found)s, not %(expected)s: tokens would be rejected.") % {
-            "found": issuer, "expected": connection.oidc_issuer})
-    missing = [k for k in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint") if not doc.get(k)]
+        report.add(
+            "error",
+            _("The provider calls itself %(found)s, not %(expected)s: tokens would be rejected.")
+            % {"found": issuer, "expected": connection.oidc_issuer},
+        )
+    missing = [
+        k for k in ("authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint") if not doc.get(k)
+    ]
     if missing:
         report.add("error", _("The discovery document lacks: %(keys)s.") % {"keys": ", ".join(missing)})
     for key in ("authorization_endpoint", "token_endpoint"):
@@ -104,15 +109,20 @@ def check_oidc(connection: SsoConnection) -> Report:
     if isinstance(supported_scopes, list):
         unknown = [s for s in scopes if s not in supported_scopes]
         if unknown:
-            report.add("warning", _("The provider does not list these scopes: %(scopes)s.") % {"scopes": ", ".join(unknown)})
+            report.add(
+                "warning", _("The provider does not list these scopes: %(scopes)s.") % {"scopes": ", ".join(unknown)}
+            )
     methods = doc.get("code_challenge_methods_supported")
     if connection.oidc_pkce and isinstance(methods, list) and "S256" not in methods:
         report.add("warning", _("PKCE is on, but the provider does not announce S256 support."))
     if connection.oidc_token_auth_method:
         auth_methods = doc.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
         if connection.oidc_token_auth_method not in auth_methods:
-            report.add("error", _("The provider does not accept %(method)s client authentication.") % {
-                "method": connection.oidc_token_auth_method})
+            report.add(
+                "error",
+                _("The provider does not accept %(method)s client authentication.")
+                % {"method": connection.oidc_token_auth_method},
+            )
     if doc.get("jwks_uri"):
         try:
             jwks = _json(fetch(str(doc["jwks_uri"]), accept="application/json").body)
@@ -142,8 +152,11 @@ def _check_certificate(report: Report, cert: str) -> None:
     else:
         report.add("ok", _("The IdP signing certificate is valid until %(date)s.") % {"date": when})
     if info.signature_hash in ("sha1", "md5"):
-        report.add("warning", _("The IdP certificate itself is signed with %(alg)s; ask for a SHA-256 certificate.") % {
-            "alg": info.signature_hash.upper()})
+        report.add(
+            "warning",
+            _("The IdP certificate itself is signed with %(alg)s; ask for a SHA-256 certificate.")
+            % {"alg": info.signature_hash.upper()},
+        )
 
 
 def check_saml(connection: SsoConnection) -> Report:
@@ -161,9 +174,10 @@ def check_saml(connection: SsoConnection) -> Report:
             metadata = parse_idp_metadata(connection.saml_metadata_xml, entity_id=connection.saml_idp_entity_id)
         except MetadataError as exc:
             report.add("error", str(exc))
-    if metadata is not None:
-        if metadata.sso_url != connection.saml_idp_sso_url or metadata.certificate != connection.saml_idp_certificate:
-            report.add("warning", _("The metadata has changed since the connection was saved; save it again to apply."))
+    if metadata is not None and (
+        metadata.sso_url != connection.saml_idp_sso_url or metadata.certificate != connection.saml_idp_certificate
+    ):
+        report.add("warning", _("The metadata has changed since the connection was saved; save it again to apply."))
     for value, label in (
         (connection.saml_idp_entity_id, _("The IdP entity ID is missing.")),
         (connection.saml_idp_sso_url, _("The IdP single sign-on URL is missing.")),

@@ -25,12 +25,7 @@ def normalize_domain(value: str) -> str:
     except UnicodeError as exc:
         raise ValidationError(_("Enter a valid domain name, e.g. example.com."), code="invalid") from exc
     labels = domain.split(".")
-    if (
-        len(domain) > 253
-        or len(labels) < 2
-        or not all(_LABEL.match(label) for label in labels)
-        or labels[-1].isdigit()
-    ):
+    if len(domain) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
         raise ValidationError(_("Enter a valid domain name, e.g. example.com."), code="invalid")
     return domain
 

@@ -46,7 +46,9 @@ def check_url(url: str) -> None:
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if address.is_link_local or address.is_multicast or address.is_unspecified:
-            raise FetchError(_("The host %(host)s points to an address that cannot be used.") % {"host": parts.hostname})
+            raise FetchError(
+                _("The host %(host)s points to an address that cannot be used.") % {"host": parts.hostname}
+            )
 
 
 def fetch(url: str, *, accept: str = "*/*", timeout: float | None = None, max_bytes: int | None = None) -> Fetched:
@@ -62,8 +64,9 @@ def fetch(url: str, *, accept: str = "*/*", timeout: float | None = None, max_by
                     current, headers={"Accept": accept}, timeout=timeout, stream=True, allow_redirects=False
                 )
             except requests.Timeout as exc:
-                raise FetchError(_("%(url)s did not answer within %(seconds)s seconds.") % {
-                    "url": current, "seconds": int(timeout)}) from exc
+                raise FetchError(
+                    _("%(url)s did not answer within %(seconds)s seconds.") % {"url": current, "seconds": int(timeout)}
+                ) from exc
             except requests.exceptions.SSLError as exc:
                 raise FetchError(_("The TLS certificate of %(url)s is not valid.") % {"url": current}) from exc
             except requests.ConnectionError as exc:
@@ -76,8 +79,10 @@ def fetch(url: str, *, accept: str = "*/*", timeout: float | None = None, max_by
                     current = urljoin(current, location)
                     continue
                 if response.status_code != 200:
-                    raise FetchError(_("%(url)s answered with HTTP status %(status)s.") % {
-                        "url": current, "status": response.status_code})
+                    raise FetchError(
+                        _("%(url)s answered with HTTP status %(status)s.")
+                        % {"url": current, "status": response.status_code}
+                    )
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(_("%(url)s is larger than %(kb)s KB.") % {"url": current, "kb": max_bytes // 1024})
@@ -87,8 +92,9 @@ def fetch(url: str, *, accept: str = "*/*", timeout: float | None = None, max_by
                     for chunk in response.iter_content(chunk_size=16384):
                         size += len(chunk)
                         if size > max_bytes:
-                            raise FetchError(_("%(url)s is larger than %(kb)s KB.") % {
-                                "url": current, "kb": max_bytes // 1024})
+                            raise FetchError(
+                                _("%(url)s is larger than %(kb)s KB.") % {"url": current, "kb": max_bytes // 1024}
+                            )
                         chunks.append(chunk)
                 except requests.RequestException as exc:
                     raise FetchError(_("The answer from %(url)s was cut off.") % {"url": current}) from exc

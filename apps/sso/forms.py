@@ -12,8 +12,10 @@ from apps.organizations.models import Role
 from apps.sso.domains import VERIFICATION_LOCAL_PARTS
 from apps.sso.models import Protocol, SsoConnection
 
-KEY_FIELD_HELP = _("Lowercase letters, digits and hyphens. It becomes part of the addresses you register at the "
-                   "identity provider and cannot be changed later.")
+KEY_FIELD_HELP = _(
+    "Lowercase letters, digits and hyphens. It becomes part of the addresses you register at the "
+    "identity provider and cannot be changed later."
+)
 
 
 def https_urls(field: models.Field, **kwargs: Any) -> Any:  # type: ignore[type-arg]
@@ -56,8 +58,10 @@ class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("Group → role mapping"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "charter-admins = admin\ncharter-approvers = approver"}),
-        help_text=_("One per line: “group = role”. Roles: admin, contributor, approver, auditor, viewer. When set, "
-                    "roles are re-applied at every sign-in (default role + mapped roles)."),
+        help_text=_(
+            "One per line: “group = role”. Roles: admin, contributor, approver, auditor, viewer. When set, "
+            "roles are re-applied at every sign-in (default role + mapped roles)."
+        ),
     )
 
     protocol: str = ""
@@ -120,7 +124,8 @@ class OidcConnectionForm(ConnectionForm):
 class SamlConnectionForm(ConnectionForm):
     protocol = Protocol.SAML
     refresh_metadata = forms.BooleanField(
-        label=_("Fetch the metadata again"), required=False,
+        label=_("Fetch the metadata again"),
+        required=False,
         help_text=_("Re-read the metadata URL now (e.g. after the IdP rolled over its certificate)."),
     )
 
@@ -149,8 +154,9 @@ class SamlConnectionForm(ConnectionForm):
             "saml_idp_certificate": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
-            "saml_metadata_url": _("Give the metadata URL, or paste the metadata XML, or fill in the three IdP fields "
-                                   "below by hand."),
+            "saml_metadata_url": _(
+                "Give the metadata URL, or paste the metadata XML, or fill in the three IdP fields below by hand."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -167,22 +173,24 @@ class DomainForm(forms.Form):
 
 
 class DomainEmailForm(forms.Form):
-    local_part = forms.ChoiceField(
-        label=_("Send the link to"), choices=[(p, p) for p in VERIFICATION_LOCAL_PARTS]
-    )
+    local_part = forms.ChoiceField(label=_("Send the link to"), choices=[(p, p) for p in VERIFICATION_LOCAL_PARTS])
 
 
 class PolicyForm(forms.Form):
     sso_required = forms.BooleanField(
-        label=_("Require single sign-on"), required=False,
+        label=_("Require single sign-on"),
+        required=False,
         help_text=_("Members must sign in through one of this organization's SSO connections to open its pages."),
     )
     mfa_required = forms.BooleanField(
-        label=_("Require two-factor authentication for admins and approvers"), required=False,
+        label=_("Require two-factor authentication for admins and approvers"),
+        required=False,
         help_text=_("Applies to admins and approvers who did not sign in through this organization's SSO."),
     )
-    break_glass_user = forms.ModelChoiceField(
-        label=_("Emergency admin"), required=False, queryset=None,  # set in __init__
+    break_glass_user: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+        label=_("Emergency admin"),
+        required=False,
+        queryset=None,  # set in __init__
         help_text=_("May still sign in with a password (with two-factor authentication) when SSO is required."),
     )
 
@@ -193,7 +201,8 @@ class PolicyForm(forms.Form):
 
 class DiscoveryForm(forms.Form):
     email = forms.EmailField(
-        label=_("Work e-mail"), max_length=254,
+        label=_("Work e-mail"),
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "name@company.com"}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)

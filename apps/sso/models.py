@@ -181,9 +181,7 @@ class SsoDomain(OrganizationOwned):
         constraints = [
             models.UniqueConstraint(fields=["organization", "domain"], name="sso_domain_unique_per_org"),
             # Deliberately global: a verified domain routes logins, so only one organization may hold it.
-            models.UniqueConstraint(
-                fields=["domain"], condition=Q(status="verified"), name="sso_domain_verified_once"
-            ),
+            models.UniqueConstraint(fields=["domain"], condition=Q(status="verified"), name="sso_domain_verified_once"),
         ]
 
     def __str__(self) -> str:
@@ -216,8 +214,10 @@ class SsoPolicy(OrganizationOwned):
         blank=True,
         related_name="+",
         verbose_name=_("emergency admin"),
-        help_text=_("One admin who may still sign in with a password (and two-factor authentication) when SSO is "
-                    "required — for when the identity provider is down."),
+        help_text=_(
+            "One admin who may still sign in with a password (and two-factor authentication) when SSO is "
+            "required — for when the identity provider is down."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

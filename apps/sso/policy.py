@@ -65,7 +65,9 @@ def _next_query(request: HttpRequest) -> str:
     return "?" + urlencode({"next": request.get_full_path()})
 
 
-def check_org_login_policy(request: HttpRequest, organization: Organization, membership: Membership) -> PolicyViolation | None:
+def check_org_login_policy(
+    request: HttpRequest, organization: Organization, membership: Membership
+) -> PolicyViolation | None:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name in EXEMPT_VIEW_NAMES:
         return None
@@ -78,7 +80,7 @@ def check_org_login_policy(request: HttpRequest, organization: Organization, mem
                 "provider_id", flat=True
             )
         )
-    user = request.user
+    user: Any = request.user
     via_sso = signed_in_via(request, provider_ids)
     mfa_url = reverse("mfa_activate_totp") + _next_query(request)
     if policy.sso_required and not via_sso:
@@ -99,8 +101,14 @@ def check_org_login_policy(request: HttpRequest, organization: Organization, mem
         used = request.session.get(BREAK_GLASS_SESSION_KEY, [])
         if organization.pk not in used:
             with org_scope(organization):
-                audit_record(organization=organization, actor=user, action="sso.break_glass.used", target=user,
-                             target_label=user.email, data={"path": request.path[:300]})
+                audit_record(
+                    organization=organization,
+                    actor=user,
+                    action="sso.break_glass.used",
+                    target=user,
+                    target_label=user.email,
+                    data={"path": request.path[:300]},
+                )
             request.session[BREAK_GLASS_SESSION_KEY] = [*used, organization.pk]
         return None
     if (
@@ -118,7 +126,9 @@ def check_org_login_policy(request: HttpRequest, organization: Organization, mem
     return None
 
 
-def org_login_policy_response(request: HttpRequest, organization: Organization, membership: Membership) -> HttpResponse | None:
+def org_login_policy_response(
+    request: HttpRequest, organization: Organization, membership: Membership
+) -> HttpResponse | None:
     violation = check_org_login_policy(request, organization, membership)
     if violation is None:
         return None
@@ -129,7 +139,9 @@ def org_login_policy_response(request: HttpRequest, organization: Organization, 
     return response
 
 
-def password_login_response(request: HttpRequest, user: Any, *, signal_kwargs: dict[str, Any] | None) -> HttpResponse | None:
+def password_login_response(
+    request: HttpRequest, user: Any, *, signal_kwargs: dict[str, Any] | None
+) -> HttpResponse | None:
     """For ``AccountAdapter.pre_login``: None, or a page explaining that this person must use SSO."""
     if (signal_kwargs or {}).get("sociallogin") is not None or user.pk is None:
         return None
@@ -139,7 +151,8 @@ def password_login_response(request: HttpRequest, user: Any, *, signal_kwargs: d
             return None
         policies = {p.organization_id: p for p in SsoPolicy.objects.filter(organization_id__in=org_ids)}
     blocking = [
-        policies[o] for o in org_ids
+        policies[o]
+        for o in org_ids
         if o in policies and policies[o].sso_required and policies[o].break_glass_user_id != user.pk
     ]
     if len(blocking) != len(org_ids):
@@ -150,6 +163,12 @@ def password_login_response(request: HttpRequest, user: Any, *, signal_kwargs: d
     organizations = list(Organization.objects.filter(pk__in=org_ids).order_by("name"))
     for org in organizations:
         with org_scope(org):
-            audit_record(organization=org, actor=None, action="sso.password_login.blocked", target=user,
-                         target_label=user.email, data={})
+            audit_record(
+                organization=org,
+                actor=None,
+                action="sso.password_login.blocked",
+                target=user,
+                target_label=user.email,
+                data={},
+            )
     return render(request, "sso/password_login_blocked.html", {"organizations": organizations}, status=403)

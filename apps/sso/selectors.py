@@ -47,9 +47,11 @@ def connections_for_email(email: str) -> tuple[Organization | None, list[SsoConn
     if not domain:
         return None, []
     with scopes_disabled():  # login discovery: no organization yet, only a verified domain
-        verified = SsoDomain.objects.select_related("organization").filter(
-            domain=domain, status=SsoDomain.Status.VERIFIED
-        ).first()
+        verified = (
+            SsoDomain.objects.select_related("organization")
+            .filter(domain=domain, status=SsoDomain.Status.VERIFIED)
+            .first()
+        )
         if verified is None:
             return None, []
         found = list(

@@ -36,6 +36,7 @@ from apps.sso.saml_metadata import MetadataError, normalize_certificate, parse_i
 from apps.sso.socialapps import is_complete, sync_social_app
 
 EMAIL_CHALLENGE_TTL = timedelta(hours=24)
+EMAIL_RESEND_INTERVAL = timedelta(minutes=5)  # no mail-bombing of a domain's hostmaster
 
 # Fields an admin may set (forms and the API pass these through to the services).
 COMMON_FIELDS = ("name", "is_enabled", "jit_provisioning", "default_role", "groups_claim", "group_role_map")
@@ -189,7 +190,10 @@ def connection_create(
     _save_connection(connection)
     sync_social_app(connection)
     audit_record(
-        organization=organization, actor=actor, action="sso.connection.created", target=connection,
+        organization=organization,
+        actor=actor,
+        action="sso.connection.created",
+        target=connection,
         data=_connection_snapshot(connection),
     )
     return connection
@@ -202,8 +206,10 @@ def _ensure_policy_still_satisfied(organization: Organization, *, without: SsoCo
     others = SsoConnection.objects.filter(organization=organization, is_enabled=True).exclude(pk=without.pk)
     if not others.exists():
         raise ValidationError(
-            _("Single sign-on is required in this organization: keep at least one enabled connection, "
-              "or turn the requirement off first."),
+            _(
+                "Single sign-on is required in this organization: keep at least one enabled connection, "
+                "or turn the requirement off first."
+            ),
             code="last_connection",
         )
 
@@ -220,9 +226,8 @@ def connection_update(
 ) -> SsoConnection:
     connection = SsoConnection.objects.select_for_update().get(pk=connection.pk, organization=organization)
     for immutable in ("protocol", "key"):
-        if immutable in fields:
-            if fields.pop(immutable) != getattr(connection, immutable):
-                raise ValidationError({immutable: _("This cannot be changed; create a new connection instead.")})
+        if immutable in fields and fields.pop(immutable) != getattr(connection, immutable):
+            raise ValidationError({immutable: _("This cannot be changed; create a new connection instead.")})
     before = _connection_snapshot(connection)
     was_enabled = connection.is_enabled
     source_before = (connection.saml_metadata_url, connection.saml_metadata_xml)
@@ -246,7 +251,10 @@ def connection_update(
         changes["client_secret"] = {"old": "***", "new": "***"}
     if changes:
         audit_record(
-            organization=organization, actor=actor, action="sso.connection.updated", target=connection,
+            organization=organization,
+            actor=actor,
+            action="sso.connection.updated",
+            target=connection,
             data={"changes": changes},
         )
     return connection
@@ -266,7 +274,10 @@ def connection_delete(*, organization: Organization, actor: Any, connection: Sso
     if app is not None:
         app.delete()
     audit_record(
-        organization=organization, actor=actor, action="sso.connection.deleted", target_label=label,
+        organization=organization,
+        actor=actor,
+        action="sso.connection.deleted",
+        target_label=label,
         data={"id": pk, "provider_id": provider_id, "identities_removed": identities},
     )
 
@@ -279,7 +290,10 @@ def connection_test(*, organization: Organization, actor: Any, connection: SsoCo
     connection.last_test_ok = report.ok
     connection.save(update_fields=["last_tested_at", "last_test_ok", "updated_at"])
     audit_record(
-        organization=organization, actor=actor, action="sso.connection.tested", target=connection,
+        organization=organization,
+        actor=actor,
+        action="sso.connection.tested",
+        target=connection,
         data=report.as_dict(),
     )
     return report
@@ -300,7 +314,10 @@ def connection_refresh_saml_metadata(*, organization: Organization, actor: Any, 
     connection.save()
     sync_social_app(connection)
     audit_record(
-        organization=organization, actor=actor, action="sso.connection.metadata_refreshed", target=connection,
+        organization=organization,
+        actor=actor,
+        action="sso.connection.metadata_refreshed",
+        target=connection,
         data={"changes": changes},
     )
     return True
@@ -313,9 +330,11 @@ def _hash(token: str) -> str:
 
 def _verified_elsewhere(domain: str, organization: Organization) -> bool:
     with scopes_disabled():  # a verified domain is global by design: one organization routes its logins
-        return SsoDomain.objects.filter(domain=domain, status=SsoDomain.Status.VERIFIED).exclude(
-            organization=organization
-        ).exists()
+        return (
+            SsoDomain.objects.filter(domain=domain, status=SsoDomain.Status.VERIFIED)
+            .exclude(organization=organization)
+            .exists()
+        )
 
 
 @transaction.atomic
@@ -372,13 +391,23 @@ def domain_verify_dns(*, organization: Organization, actor: Any, domain: SsoDoma
             )
     with transaction.atomic():
         if reason:
-            audit_record(organization=organization, actor=actor, action="sso.domain.verification_failed", target=obj,
-                         data={"method": "dns", "reason": reason})
+            audit_record(
+                organization=organization,
+                actor=actor,
+                action="sso.domain.verification_failed",
+                target=obj,
+                data={"method": "dns", "reason": reason},
+            )
         else:
             obj = SsoDomain.objects.select_for_update().get(pk=domain.pk, organization=organization)
             _mark_verified(obj, method=SsoDomain.Method.DNS)
-            audit_record(organization=organization, actor=actor, action="sso.domain.verified", target=obj,
-                         data={"domain": obj.domain, "method": "dns"})
+            audit_record(
+                organization=organization,
+                actor=actor,
+                action="sso.domain.verified",
+                target=obj,
+                data={"domain": obj.domain, "method": "dns"},
+            )
     if reason:
         raise error
     return obj
@@ -395,6 +424,16 @@ def domain_send_verification_email(
         raise ValidationError(
             {"local_part": _("Choose one of: %(names)s.") % {"names": ", ".join(VERIFICATION_LOCAL_PARTS)}},
             code="invalid",
+        )
+    if obj.email_token_expires_at is not None and (
+        obj.email_token_expires_at - EMAIL_CHALLENGE_TTL > timezone.now() - EMAIL_RESEND_INTERVAL
+    ):
+        raise ValidationError(
+            {
+                "local_part": _("A link was sent less than %(minutes)s minutes ago; check that mailbox first.")
+                % {"minutes": int(EMAIL_RESEND_INTERVAL.total_seconds() // 60)}
+            },
+            code="throttled",
         )
     token = secrets.token_urlsafe(32)
     obj.email_address = f"{local_part}@{obj.domain}"
@@ -420,8 +459,13 @@ def domain_send_verification_email(
             send_mail(subject, body, None, [recipient])
 
     transaction.on_commit(_send)
-    audit_record(organization=organization, actor=actor, action="sso.domain.verification_sent", target=obj,
-                 data={"domain": obj.domain, "address": recipient})
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="sso.domain.verification_sent",
+        target=obj,
+        data={"domain": obj.domain, "address": recipient},
+    )
     return obj
 
 
@@ -440,8 +484,13 @@ def domain_confirm_email(*, organization: Organization, actor: Any, domain: SsoD
             raise ValidationError(_("This verification link has expired; ask for a new one."), code="expired")
         address = obj.email_address
         _mark_verified(obj, method=SsoDomain.Method.EMAIL)
-        audit_record(organization=organization, actor=actor, action="sso.domain.verified", target=obj,
-                     data={"domain": obj.domain, "method": "email", "address": address})
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="sso.domain.verified",
+            target=obj,
+            data={"domain": obj.domain, "method": "email", "address": address},
+        )
         return obj
 
 
@@ -450,8 +499,13 @@ def domain_delete(*, organization: Organization, actor: Any, domain: SsoDomain) 
     obj = SsoDomain.objects.select_for_update().get(pk=domain.pk, organization=organization)
     name, pk = obj.domain, obj.pk
     obj.delete()
-    audit_record(organization=organization, actor=actor, action="sso.domain.deleted", target_label=name,
-                 data={"id": pk, "domain": name})
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="sso.domain.deleted",
+        target_label=name,
+        data={"id": pk, "domain": name},
+    )
 
 
 # -- policy --------------------------------------------------------------------------------------
@@ -475,8 +529,11 @@ def policy_update(
             raise ValidationError({"sso_required": _("Enable an SSO connection first.")}, code="no_connection")
         if break_glass_user is None:
             raise ValidationError(
-                {"break_glass_user": _("Name an emergency admin, so the organization stays reachable if the "
-                                       "identity provider fails.")},
+                {
+                    "break_glass_user": _(
+                        "Name an emergency admin, so the organization stays reachable if the identity provider fails."
+                    )
+                },
                 code="required",
             )
     policy.sso_required = bool(sso_required)
@@ -486,8 +543,13 @@ def policy_update(
     policy.save()
     changes = diff(before, snapshot(policy, ["sso_required", "mfa_required", "break_glass_user_id"]))
     if changes:
-        audit_record(organization=organization, actor=actor, action="sso.policy.updated", target=policy,
-                     data={"changes": changes})
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="sso.policy.updated",
+            target=policy,
+            data={"changes": changes},
+        )
     return policy
 
 
@@ -505,42 +567,63 @@ class LoginOutcome:
 REFUSALS = {
     "connection_disabled": lambda: _("This sign-in method is switched off. Ask your administrator."),
     "no_uid": lambda: _("The identity provider did not identify the user."),
-    "not_provisioned": lambda: _("You have no account here yet, and this organization does not create accounts "
-                                 "automatically. Ask your administrator for an invitation."),
+    "not_provisioned": lambda: _(
+        "You have no account here yet, and this organization does not create accounts "
+        "automatically. Ask your administrator for an invitation."
+    ),
     "no_email": lambda: _("The identity provider did not send an e-mail address, so no account can be created."),
-    "email_domain_not_verified": lambda: _("Your e-mail address is not in a domain this organization has verified, "
-                                           "so no account can be created for it."),
-    "email_conflict": lambda: _("An account with this e-mail address already exists. Sign in with your password "
-                                "first, then use single sign-on again to link the two."),
+    "email_domain_not_verified": lambda: _(
+        "Your e-mail address is not in a domain this organization has verified, so no account can be created for it."
+    ),
+    "email_conflict": lambda: _(
+        "An account with this e-mail address already exists. Sign in with your password "
+        "first, then use single sign-on again to link the two."
+    ),
     "no_role": lambda: _("Your identity provider account gives you no role in this organization."),
     "inactive": lambda: _("This account is deactivated."),
-    "unsupported_process": lambda: _("Single sign-on cannot be connected from the account page. To link it to your "
-                                     "account, sign in with your password, then sign in with single sign-on."),
+    "unsupported_process": lambda: _(
+        "Single sign-on cannot be connected from the account page. To link it to your "
+        "account, sign in with your password, then sign in with single sign-on."
+    ),
 }
 
 
 def login_failed(
-    *, organization: Organization, actor: Any = None, connection: SsoConnection, reason: str, detail: str = "",
+    *,
+    organization: Organization,
+    actor: Any = None,
+    connection: SsoConnection,
+    reason: str,
+    detail: str = "",
     uid: str = "",
 ) -> None:
     with org_scope(organization):
         audit_record(
-            organization=organization, actor=actor, action="sso.login.failed", target=connection,
+            organization=organization,
+            actor=actor,
+            action="sso.login.failed",
+            target=connection,
             data={"reason": reason, "detail": detail[:500], "uid": uid[:255], "provider_id": connection.provider_id},
         )
 
 
-def _refuse(connection: SsoConnection, reason: str, *, uid: str = "", actor: Any = None, detail: str = "") -> LoginOutcome:
-    login_failed(organization=connection.organization, actor=actor, connection=connection, reason=reason, uid=uid,
-                 detail=detail)
+def _refuse(
+    connection: SsoConnection, reason: str, *, uid: str = "", actor: Any = None, detail: str = ""
+) -> LoginOutcome:
+    login_failed(
+        organization=connection.organization, actor=actor, connection=connection, reason=reason, uid=uid, detail=detail
+    )
     return LoginOutcome(ok=False, reason=reason, message=str(REFUSALS[reason]()))
 
 
 def _domain_verified(organization: Organization, email: str) -> bool:
     domain = email_domain(email)
-    return bool(domain) and SsoDomain.objects.filter(
-        organization=organization, domain=domain, status=SsoDomain.Status.VERIFIED
-    ).exists()
+    return (
+        bool(domain)
+        and SsoDomain.objects.filter(
+            organization=organization, domain=domain, status=SsoDomain.Status.VERIFIED
+        ).exists()
+    )
 
 
 def _roles_for(connection: SsoConnection, claims: IdentityClaims) -> list[str]:
@@ -567,36 +650,58 @@ def _reconcile_membership(
         membership.set_roles(roles)
         membership.full_clean()
         membership.save()
-        audit_record(organization=organization, actor=user, action="sso.membership.created", target=membership,
-                     target_label=user.email, data={"roles": roles, "groups": claims.groups[:50],
-                                                    "connection": connection.provider_id})
+        audit_record(
+            organization=organization,
+            actor=user,
+            action="sso.membership.created",
+            target=membership,
+            target_label=user.email,
+            data={"roles": roles, "groups": claims.groups[:50], "connection": connection.provider_id},
+        )
         return "", roles
     if not connection.group_role_map:
         return "", membership.roles  # without a mapping the IdP does not manage roles
     before = membership.roles
     if not roles:
-        if membership.is_admin and not Membership.objects.filter(
-            organization=organization, is_admin=True
-        ).exclude(pk=membership.pk).exists():
+        if (
+            membership.is_admin
+            and not Membership.objects.filter(organization=organization, is_admin=True)
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
             roles = [Role.ADMIN.value]  # never lock an organization out of its last admin
         else:
             membership.delete()
-            audit_record(organization=organization, actor=user, action="sso.membership.removed",
-                         target_label=user.email, data={"roles": before, "groups": claims.groups[:50],
-                                                        "connection": connection.provider_id})
+            audit_record(
+                organization=organization,
+                actor=user,
+                action="sso.membership.removed",
+                target_label=user.email,
+                data={"roles": before, "groups": claims.groups[:50], "connection": connection.provider_id},
+            )
             return "no_role", []
-    if Role.ADMIN in before and Role.ADMIN not in roles and not Membership.objects.filter(
-        organization=organization, is_admin=True
-    ).exclude(pk=membership.pk).exists():
+    if (
+        Role.ADMIN in before
+        and Role.ADMIN not in roles
+        and not Membership.objects.filter(organization=organization, is_admin=True).exclude(pk=membership.pk).exists()
+    ):
         roles = [r for r in Role.values if r in {*roles, Role.ADMIN.value}]
     if set(roles) != set(before):
         membership.set_roles(roles)
         membership.full_clean()
         membership.save()
-        audit_record(organization=organization, actor=user, action="sso.membership.roles_updated",
-                     target=membership, target_label=user.email,
-                     data={"changes": {"roles": {"old": before, "new": membership.roles}},
-                           "groups": claims.groups[:50], "connection": connection.provider_id})
+        audit_record(
+            organization=organization,
+            actor=user,
+            action="sso.membership.roles_updated",
+            target=membership,
+            target_label=user.email,
+            data={
+                "changes": {"roles": {"old": before, "new": membership.roles}},
+                "groups": claims.groups[:50],
+                "connection": connection.provider_id,
+            },
+        )
     return "", membership.roles
 
 
@@ -660,31 +765,57 @@ def sso_login(
             # Check the role before creating anything, then provision.
             if not _roles_for(connection, claims):
                 return _refuse(connection, "no_role", uid=claims.uid)
-            user = User(email=claims.email, full_name=claims.full_name, preferred_language=translation.get_language()
-                        if translation.get_language() in dict(settings.LANGUAGES) else "en")
+            user = User(
+                email=claims.email,
+                full_name=claims.full_name,
+                preferred_language=translation.get_language()
+                if translation.get_language() in dict(settings.LANGUAGES)
+                else "en",
+            )
             user.set_unusable_password()
             user.full_clean()
             user.save()
             EmailAddress.objects.create(user=user, email=claims.email, primary=True, verified=True)
             created = True
-            audit_record(organization=organization, actor=user, action="sso.user.provisioned", target=user,
-                         target_label=user.email, data={"connection": connection.provider_id, "uid": claims.uid})
+            audit_record(
+                organization=organization,
+                actor=user,
+                action="sso.user.provisioned",
+                target=user,
+                target_label=user.email,
+                data={"connection": connection.provider_id, "uid": claims.uid},
+            )
         if not sociallogin.is_existing:
             account = sociallogin.account
             account.user = user
             account.save()
             sociallogin.user = user
             if linked:
-                audit_record(organization=organization, actor=user, action="sso.identity.linked", target=user,
-                             target_label=user.email, data={"connection": connection.provider_id, "uid": claims.uid})
+                audit_record(
+                    organization=organization,
+                    actor=user,
+                    action="sso.identity.linked",
+                    target=user,
+                    target_label=user.email,
+                    data={"connection": connection.provider_id, "uid": claims.uid},
+                )
         reason, roles = _reconcile_membership(
             connection, user, claims, provisioning_allowed=connection.jit_provisioning or created or linked
         )
         if reason:
             return _refuse(connection, reason, uid=claims.uid, actor=user)
         audit_record(
-            organization=organization, actor=user, action="sso.login.succeeded", target=user, target_label=user.email,
-            data={"connection": connection.provider_id, "uid": claims.uid, "provisioned": created, "linked": linked,
-                  "roles": roles},
+            organization=organization,
+            actor=user,
+            action="sso.login.succeeded",
+            target=user,
+            target_label=user.email,
+            data={
+                "connection": connection.provider_id,
+                "uid": claims.uid,
+                "provisioned": created,
+                "linked": linked,
+                "roles": roles,
+            },
         )
         return LoginOutcome(ok=True, user=user, created=created, roles=roles)

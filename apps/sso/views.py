@@ -32,7 +32,9 @@ from apps.sso.socialapps import app_settings_for, endpoints, runtime_settings
 
 
 # -- starting a sign-in ---------------------------------------------------------------------------
-def start_login(request: HttpRequest, connection: SsoConnection, *, next_url: str | None, login_hint: str = "") -> HttpResponse:
+def start_login(
+    request: HttpRequest, connection: SsoConnection, *, next_url: str | None, login_hint: str = ""
+) -> HttpResponse:
     """Redirect the browser to the connection's identity provider (allauth stashes the state)."""
     try:
         provider = get_social_adapter(request).get_provider(request, provider=connection.provider_id)
@@ -69,7 +71,8 @@ class DiscoveryView(View):
         if len(found) == 1:
             return start_login(request, found[0], next_url=next_url, login_hint=email)
         return render(
-            request, "sso/choose_connection.html",
+            request,
+            "sso/choose_connection.html",
             {"connections": found, "sso_organization": organization, "email": email, "next": next_url or ""},
         )
 
@@ -97,8 +100,9 @@ class SamlMetadataView(View):
             raise Http404
         from allauth.socialaccount.providers.saml.utils import build_saml_config
 
-        app = SocialApp(provider="saml", provider_id=provider_id, client_id=provider_id,
-                        settings=app_settings_for(connection))
+        app = SocialApp(
+            provider="saml", provider_id=provider_id, client_id=provider_id, settings=app_settings_for(connection)
+        )
         runtime_settings(app, connection)
         config = build_saml_config(request, app.settings, provider_id)
         saml_settings = OneLogin_Saml2_Settings(settings=config, sp_validation_only=True)
@@ -128,10 +132,15 @@ class DomainConfirmView(View):
         try:
             services.domain_confirm_email(organization=domain.organization, actor=actor, domain=domain, token=token)
         except ValidationError as exc:
-            return render(request, self.template_name, {
-                "domain": domain, "sso_organization": domain.organization, "error": exc.messages[0]}, status=400)
-        return render(request, self.template_name, {"domain": domain, "sso_organization": domain.organization,
-                                                    "confirmed": True})
+            return render(
+                request,
+                self.template_name,
+                {"domain": domain, "sso_organization": domain.organization, "error": exc.messages[0]},
+                status=400,
+            )
+        return render(
+            request, self.template_name, {"domain": domain, "sso_organization": domain.organization, "confirmed": True}
+        )
 
 
 # -- organization pages ---------------------------------------------------------------------------
@@ -167,16 +176,28 @@ class ConnectionCreateView(AdminPage, View):
     def get(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         protocol = self._protocol(request)
         if not protocol:
-            return render(request, "sso/connection_choose.html", {"organization": self.organization,
-                                                                  "membership": self.membership})
+            return render(
+                request,
+                "sso/connection_choose.html",
+                {"organization": self.organization, "membership": self.membership},
+            )
         form = FORMS[protocol](creating=True)
         return self._render(form, protocol)
 
     def _render(self, form: Any, protocol: str, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {
-            "organization": self.organization, "membership": self.membership, "form": form,
-            "protocol": protocol, "protocol_label": Protocol(protocol).label, "creating": True,
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "form": form,
+                "protocol": protocol,
+                "protocol_label": Protocol(protocol).label,
+                "creating": True,
+            },
+            status=status,
+        )
 
     def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         protocol = self._protocol(request)
@@ -186,8 +207,11 @@ class ConnectionCreateView(AdminPage, View):
         if form.is_valid():
             try:
                 connection = services.connection_create(
-                    organization=self.organization, actor=request.user, protocol=protocol,
-                    key=form.cleaned_data["key"], client_secret=form.cleaned_data.get("client_secret") or None,
+                    organization=self.organization,
+                    actor=request.user,
+                    protocol=protocol,
+                    key=form.cleaned_data["key"],
+                    client_secret=form.cleaned_data.get("client_secret") or None,
                     **form.service_fields(),
                 )
             except ValidationError as exc:
@@ -213,11 +237,20 @@ class ConnectionEditView(AdminPage, View):
     template_name = "sso/connection_form.html"
 
     def _render(self, form: Any, connection: SsoConnection, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {
-            "organization": self.organization, "membership": self.membership, "form": form,
-            "connection": connection, "protocol": connection.protocol, "protocol_label": connection.get_protocol_display(),
-            "endpoints": endpoints(connection),
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "form": form,
+                "connection": connection,
+                "protocol": connection.protocol,
+                "protocol_label": connection.get_protocol_display(),
+                "endpoints": endpoints(connection),
+            },
+            status=status,
+        )
 
     def get(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         connection = self.connection(pk)
@@ -229,7 +262,9 @@ class ConnectionEditView(AdminPage, View):
         if form.is_valid():
             try:
                 services.connection_update(
-                    organization=self.organization, actor=request.user, connection=connection,
+                    organization=self.organization,
+                    actor=request.user,
+                    connection=connection,
                     client_secret=form.cleaned_data.get("client_secret") or None,
                     refresh_metadata=bool(form.cleaned_data.get("refresh_metadata")),
                     **form.service_fields(),
@@ -249,16 +284,26 @@ class ConnectionTestView(AdminPage, View):
         connection = self.connection(pk)
         report = services.connection_test(organization=self.organization, actor=request.user, connection=connection)
         connection.refresh_from_db()
-        return render(request, "sso/connection_detail.html", {
-            "organization": self.organization, "membership": self.membership, "connection": connection,
-            "endpoints": endpoints(connection), "report": report,
-        })
+        return render(
+            request,
+            "sso/connection_detail.html",
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "connection": connection,
+                "endpoints": endpoints(connection),
+                "report": report,
+            },
+        )
 
 
 class ConnectionDeleteView(AdminPage, View):
     def get(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-        return render(request, "sso/connection_delete.html", {
-            "organization": self.organization, "membership": self.membership, "connection": self.connection(pk)})
+        return render(
+            request,
+            "sso/connection_delete.html",
+            {"organization": self.organization, "membership": self.membership, "connection": self.connection(pk)},
+        )
 
     def post(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         connection = self.connection(pk)
@@ -275,10 +320,17 @@ class DomainListView(AdminPage, View):
     template_name = "sso/domains.html"
 
     def _render(self, form: DomainForm, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {
-            "organization": self.organization, "membership": self.membership, "form": form,
-            "domains": selectors.domains(organization=self.organization),
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "form": form,
+                "domains": selectors.domains(organization=self.organization),
+            },
+            status=status,
+        )
 
     def get(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         return self._render(DomainForm())
@@ -287,8 +339,9 @@ class DomainListView(AdminPage, View):
         form = DomainForm(request.POST)
         if form.is_valid():
             try:
-                domain = services.domain_add(organization=self.organization, actor=request.user,
-                                             domain=form.cleaned_data["domain"])
+                domain = services.domain_add(
+                    organization=self.organization, actor=request.user, domain=form.cleaned_data["domain"]
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -299,11 +352,20 @@ class DomainListView(AdminPage, View):
 class DomainDetailView(AdminPage, View):
     template_name = "sso/domain_detail.html"
 
-    def render_page(self, domain: SsoDomain, *, email_form: DomainEmailForm | None = None, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {
-            "organization": self.organization, "membership": self.membership, "domain": domain,
-            "email_form": email_form or DomainEmailForm(),
-        }, status=status)
+    def render_page(
+        self, domain: SsoDomain, *, email_form: DomainEmailForm | None = None, status: int = 200
+    ) -> HttpResponse:
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "domain": domain,
+                "email_form": email_form or DomainEmailForm(),
+            },
+            status=status,
+        )
 
     def get(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         return self.render_page(self.domain(pk))
@@ -332,14 +394,17 @@ class DomainSendEmailView(DomainDetailView):
         if form.is_valid():
             try:
                 domain = services.domain_send_verification_email(
-                    organization=self.organization, actor=request.user, domain=domain,
+                    organization=self.organization,
+                    actor=request.user,
+                    domain=domain,
                     local_part=form.cleaned_data["local_part"],
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, _("A verification link was sent to %(address)s.") % {
-                    "address": domain.email_address})
+                messages.success(
+                    request, _("A verification link was sent to %(address)s.") % {"address": domain.email_address}
+                )
                 return redirect("sso:domain_detail", org_slug=self.organization.slug, pk=domain.pk)
         return self.render_page(domain, email_form=form, status=400)
 
@@ -364,17 +429,28 @@ class PolicyView(AdminPage, View):
         return User.objects.filter(pk__in=admin_ids).order_by("email")
 
     def _render(self, form: PolicyForm, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {
-            "organization": self.organization, "membership": self.membership, "form": form,
-            "connections": selectors.enabled_connections(organization=self.organization),
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "organization": self.organization,
+                "membership": self.membership,
+                "form": form,
+                "connections": selectors.enabled_connections(organization=self.organization),
+            },
+            status=status,
+        )
 
     def get(self, request: HttpRequest, org_slug: str) -> HttpResponse:
         policy = selectors.policy(organization=self.organization)
-        form = PolicyForm(admins=self._admins(), initial={
-            "sso_required": policy.sso_required, "mfa_required": policy.mfa_required,
-            "break_glass_user": policy.break_glass_user_id,
-        })
+        form = PolicyForm(
+            admins=self._admins(),
+            initial={
+                "sso_required": policy.sso_required,
+                "mfa_required": policy.mfa_required,
+                "break_glass_user": policy.break_glass_user_id,
+            },
+        )
         return self._render(form)
 
     def post(self, request: HttpRequest, org_slug: str) -> HttpResponse:
@@ -402,5 +478,6 @@ class OrgSignInView(OrgMixin, TemplateView):
         with org_scope(self.organization):
             context["connections"] = selectors.enabled_connections(organization=self.organization)
         context["next"] = safe_local_path(self.request.GET.get("next")) or reverse(
-            "org_dashboard", kwargs={"org_slug": self.organization.slug})
+            "org_dashboard", kwargs={"org_slug": self.organization.slug}
+        )
         return context

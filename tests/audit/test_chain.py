@@ -11,7 +11,9 @@ from django_scopes import scopes_disabled
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, compute_hash
+from apps.core.permissions import AUDIT_READERS
 from apps.core.tenancy import org_scope
+from tests.generic import ApiCrudIsolationCase
 
 
 def _verify(*args: str) -> tuple[int, str]:
@@ -115,3 +117,42 @@ def test_unknown_org_is_a_clear_error(db: Any) -> None:
 
     with pytest.raises(CommandError, match="no organization"):
         call_command("audit_verify", "--org", "nope")
+
+
+class TestAuditEventApi(ApiCrudIsolationCase):
+    basename = "audit-api:auditevent"
+    model = AuditEvent
+    read_roles = AUDIT_READERS
+    write_roles = ()
+    actions = ("list", "retrieve")
+    audited = False
+
+    def make_object(self, organization: Any, members: dict[str, Any]) -> Any:
+        return audit_record(organization=organization, actor=members["admin"], action="test.event")
+
+
+def test_audit_api_filters(org_a: Any, members_a: Any, api_client_for: Any) -> None:
+    with org_scope(org_a):
+        audit_record(organization=org_a, actor=members_a["admin"], action="membership.roles_changed")
+        audit_record(organization=org_a, actor=members_a["viewer"], action="usecase.created")
+    client = api_client_for(members_a["auditor"])
+    url = f"/api/v1/orgs/{org_a.slug}/audit-events/"
+    rows = client.get(url, {"action": "membership."}).json()["results"]
+    assert [r["action"] for r in rows] == ["membership.roles_changed"]
+    rows = client.get(url, {"actor": "viewer@"}).json()["results"]
+    assert [r["action"] for r in rows] == ["usecase.created"]
+    assert client.get(url, {"since": "not-a-date"}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nightly_verification_task_reports_breaks(org_a: Any, members_a: Any) -> None:
+    from apps.audit.tasks import verify_audit_chains
+
+    with org_scope(org_a):
+        events = [audit_record(organization=org_a, actor=None, action="test.event", data={"n": i}) for i in range(2)]
+    assert verify_audit_chains.delay().get()[f"org:{org_a.pk}"] == "ok"
+    with connection.cursor() as cur:
+        cur.execute("SET session_replication_role = replica")
+        cur.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [events[0].pk])
+        cur.execute("SET session_replication_role = DEFAULT")
+    assert "content does not match" in verify_audit_chains.delay().get()[f"org:{org_a.pk}"]

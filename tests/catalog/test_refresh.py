@@ -291,3 +291,12 @@ def test_rate_limiter_is_shared_through_redis() -> None:
     keys = client.keys(f"charter:catalog:ratelimit:{name}:*")
     assert keys and 0 < client.ttl(keys[0]) <= 605
     client.delete(*keys)
+
+
+def test_an_invalid_repository_id_fails_the_entry_and_closes_the_run(hub: HubServer) -> None:
+    entry = add_hub_entry("acme/odd")
+    # a repository id that the client library itself refuses (validation error inside huggingface_hub)
+    CatalogEntry.objects.filter(pk=entry.pk).update(hf_repo_id="bad id with spaces/and/too/many/parts")
+    result = run("hub")
+    assert result.status == RefreshRun.Status.FINISHED
+    assert result.failed == 1 and result.errors[0]["message"]

@@ -79,6 +79,8 @@ class Worker:
                 "--without-heartbeat",
                 "-n",
                 f"catalog-{uuid.uuid4().hex[:6]}@test",
+                "-Q",
+                self.env["CATALOG_TEST_QUEUE"],
             ],
             cwd=ROOT,
             env=self.env,
@@ -110,7 +112,7 @@ class Worker:
 @pytest.fixture
 def broker(transactional_db: Any, hub: HubServer, tmp_path: Path) -> Iterator[dict[str, Any]]:
     client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
+    queue = f"catalog-test-{uuid.uuid4().hex[:12]}"  # a queue of its own: parallel runs never share tasks
     settings_dict = connection.settings_dict
     database_url = (
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
@@ -127,10 +129,15 @@ def broker(transactional_db: Any, hub: HubServer, tmp_path: Path) -> Iterator[di
         "CATALOG_HF_CACHE_DIR": str(tmp_path / "worker-hf-cache"),
         "EMAIL_FILE_PATH": str(mail_dir),
         "PYTHONPATH": str(ROOT),
+        "CATALOG_TEST_QUEUE": queue,
     }
-    saved = {key: celery_app.conf.get(key) for key in ("task_always_eager", "broker_url", "broker_transport_options")}
+    keys = ("task_always_eager", "broker_url", "broker_transport_options", "task_default_queue")
+    saved = {key: celery_app.conf.get(key) for key in keys}
     celery_app.conf.update(
-        task_always_eager=False, broker_url=REDIS_URL, broker_transport_options={"visibility_timeout": 4}
+        task_always_eager=False,
+        broker_url=REDIS_URL,
+        broker_transport_options={"visibility_timeout": 4},
+        task_default_queue=queue,
     )
     _reset_connections()
     workers: list[Worker] = []
@@ -147,7 +154,7 @@ def broker(transactional_db: Any, hub: HubServer, tmp_path: Path) -> Iterator[di
             worker.stop()
         celery_app.conf.update(saved)
         _reset_connections()
-        client.flushdb()
+        client.delete(queue)
 
 
 def sent_messages(mail_dir: Path) -> list[str]:

@@ -18,6 +18,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# tasks the worker queues itself (one per entry, notifications) go to the test's own queue
+CELERY_TASK_DEFAULT_QUEUE = os.environ["CATALOG_TEST_QUEUE"]
 CATALOG_HF_ENDPOINT = os.environ["CATALOG_HF_ENDPOINT"]
 CATALOG_HF_CACHE_DIR = os.environ["CATALOG_HF_CACHE_DIR"]
 CATALOG_HTTP_TIMEOUT = 10.0

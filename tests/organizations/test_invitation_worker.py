@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_invitation_email_is_sent_by_a_worker_after_commit(org_a: Any, members_a: Any) -> None:
-    with SmtpServer() as smtp, celery_worker(
-        {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_PORT": str(smtp.port)}
+    with (
+        SmtpServer() as smtp,
+        celery_worker({"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_PORT": str(smtp.port)}),
     ):
         with org_scope(org_a):
             inv = invitation_create(

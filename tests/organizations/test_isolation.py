@@ -17,6 +17,8 @@ class TestMembershipApi(ApiCrudIsolationCase):
     write_roles = ADMINS
     actions = ("list", "retrieve", "update", "delete")
     list_query_budget = 8
+    # the organization's own detail route: tests/organizations/test_api.py::test_org_detail_update_is_admin_only
+    extra_url_names = ("api_org_detail",)
 
     def make_object(self, organization: Any, members: dict[str, Any]) -> Any:
         return MembershipFactory(organization=organization, user=UserFactory())

@@ -29,12 +29,6 @@ ADAPTER = "apps.sso.adapters.SsoSocialAccountAdapter"
 def sso_settings(settings: Any) -> Iterator[None]:
     settings.SOCIALACCOUNT_ADAPTER = ADAPTER
     settings.SSO_SAML_ALLOW_SINGLE_LABEL_DOMAINS = True  # the test client's host is "testserver"
-    import os
-
-    if os.environ.get("SSO_DEV_URLCONF"):  # TEMPORARY, see tests/sso/dev_urls.py
-        settings.ROOT_URLCONF = "tests.sso.dev_urls"
-        clear_url_caches()
-        set_urlconf(None)
     try:
         reverse("sso_public:discover")
     except NoReverseMatch:
@@ -129,17 +123,26 @@ def make_oidc_connection(
         if domain:
             verified_domain(organization, domain)
         return services.connection_create(
-            organization=organization, actor=UserFactory(), protocol="oidc", key=key,
-            client_secret=client.client_secret, **data,
+            organization=organization,
+            actor=UserFactory(),
+            protocol="oidc",
+            key=key,
+            client_secret=client.client_secret,
+            **data,
         )
 
 
 @pytest.fixture
 def oidc_a(org_a: Organization, oidc_provider: OidcProvider) -> OidcSetup:
     connection = make_oidc_connection(
-        org_a, oidc_provider, key="okta", domain="a-corp.test",
-        group_role_map=[{"group": "charter-admins", "role": "admin"},
-                        {"group": "charter-approvers", "role": "approver"}],
+        org_a,
+        oidc_provider,
+        key="okta",
+        domain="a-corp.test",
+        group_role_map=[
+            {"group": "charter-admins", "role": "admin"},
+            {"group": "charter-approvers", "role": "approver"},
+        ],
     )
     return OidcSetup(connection, oidc_provider, org_a)
 
@@ -147,7 +150,10 @@ def oidc_a(org_a: Organization, oidc_provider: OidcProvider) -> OidcSetup:
 @pytest.fixture
 def oidc_b(org_b: Organization, oidc_provider: OidcProvider) -> OidcSetup:
     connection = make_oidc_connection(
-        org_b, oidc_provider, key="okta", domain="b-corp.test",
+        org_b,
+        oidc_provider,
+        key="okta",
+        domain="b-corp.test",
         group_role_map=[{"group": "charter-admins", "role": "admin"}],
     )
     return OidcSetup(connection, oidc_provider, org_b)
@@ -182,12 +188,17 @@ class SamlSetup:
         next_url: str = "",
     ) -> Any:
         redirect = self.start(client, email, next_url)
-        form = self.idp.login(redirect, SamlUser(name_id=name_id, email=email, given_name="Sam", surname="Lee",
-                                                 groups=groups or []), fault=fault)
+        form = self.idp.login(
+            redirect,
+            SamlUser(name_id=name_id, email=email, given_name="Sam", surname="Lee", groups=groups or []),
+            fault=fault,
+        )
         return self.post_to_acs(client, form)
 
 
-def make_saml_connection(organization: Organization, idp: SamlIdp, *, key: str, domain: str | None, **fields: Any) -> SsoConnection:
+def make_saml_connection(
+    organization: Organization, idp: SamlIdp, *, key: str, domain: str | None, **fields: Any
+) -> SsoConnection:
     data: dict[str, Any] = {
         "name": f"SAML {key}",
         "saml_metadata_url": idp.metadata_url,
@@ -211,8 +222,13 @@ def make_saml_connection(organization: Organization, idp: SamlIdp, *, key: str, 
 @pytest.fixture
 def saml_a(org_a: Organization, saml_idp: SamlIdp) -> SamlSetup:
     connection = make_saml_connection(
-        org_a, saml_idp, key="adfs", domain="a-saml.test",
-        group_role_map=[{"group": "Charter Admins", "role": "admin"},
-                        {"group": "Charter Contributors", "role": "contributor"}],
+        org_a,
+        saml_idp,
+        key="adfs",
+        domain="a-saml.test",
+        group_role_map=[
+            {"group": "Charter Admins", "role": "admin"},
+            {"group": "Charter Contributors", "role": "contributor"},
+        ],
     )
     return SamlSetup(connection, saml_idp, org_a)

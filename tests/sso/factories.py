@@ -27,9 +27,7 @@ def oidc_connection(organization: Organization, *, actor: Any = None, **fields: 
         "is_enabled": False,
     }
     data.update(fields)
-    return services.connection_create(
-        organization=organization, actor=actor or UserFactory(), protocol="oidc", **data
-    )
+    return services.connection_create(organization=organization, actor=actor or UserFactory(), protocol="oidc", **data)
 
 
 def saml_connection(organization: Organization, *, actor: Any = None, certificate: str, **fields: Any) -> SsoConnection:
@@ -43,9 +41,7 @@ def saml_connection(organization: Organization, *, actor: Any = None, certificat
         "is_enabled": False,
     }
     data.update(fields)
-    return services.connection_create(
-        organization=organization, actor=actor or UserFactory(), protocol="saml", **data
-    )
+    return services.connection_create(organization=organization, actor=actor or UserFactory(), protocol="saml", **data)
 
 
 def verified_domain(organization: Organization, domain: str) -> SsoDomain:

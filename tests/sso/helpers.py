@@ -42,3 +42,12 @@ def browser() -> Any:
     from django.test import Client
 
     return Client(HTTP_HOST="testserver")
+
+
+def confirm_token(message: Any) -> str:
+    """The one-time token in a domain-verification e-mail."""
+    import re
+
+    match = re.search(r"/sso/domains/confirm/(\S+)/", str(message.body))
+    assert match, message.body
+    return match.group(1)

@@ -50,10 +50,8 @@ class OidcProvider:
         if node is None:
             raise OidcProviderError("node is not installed")
         if not (PROJECT_DIR / "node_modules" / "oidc-provider").is_dir():
-            raise OidcProviderError(
-                f"run `npm ci --prefix {PROJECT_DIR}` first (oidc-provider is not installed)"
-            )
-        process = subprocess.Popen(  # noqa: S603 - fixed argv, our own script
+            raise OidcProviderError(f"run `npm ci --prefix {PROJECT_DIR}` first (oidc-provider is not installed)")
+        process = subprocess.Popen(
             [node, str(PROJECT_DIR / "server.mjs")],
             cwd=PROJECT_DIR,
             stdin=subprocess.PIPE,

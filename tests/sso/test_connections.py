@@ -25,10 +25,10 @@ from tests.support.saml_idp import SamlIdp, generate_key_pair
 
 
 class Quirky(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path == "/big":
             body = b"x" * (3 * 1024 * 1024)
             self.send_response(200)
@@ -117,7 +117,11 @@ def test_create_oidc_connection_syncs_social_app_only_when_enabled(org_a: Any) -
         )
         app = SocialApp.objects.get(pk=connection.social_app_id)
         assert (app.provider, app.provider_id, app.client_id, app.secret) == (
-            "openid_connect", "org-a-draft", connection.oidc_client_id, "")
+            "openid_connect",
+            "org-a-draft",
+            connection.oidc_client_id,
+            "",
+        )
         assert app.settings["scope"] == ["openid", "email"] and app.settings["oauth_pkce_enabled"] is True
         assert app.settings["email_authentication"] is False
         services.connection_update(organization=org_a, actor=UserFactory(), connection=connection, is_enabled=False)
@@ -132,7 +136,9 @@ def test_secret_is_kept_when_not_given_and_replaced_when_given(org_a: Any) -> No
         connection = oidc_connection(org_a, client_secret="first")
         connection = services.connection_update(organization=org_a, actor=None, connection=connection, name="Renamed")
         assert decrypt_secret(connection.oidc_client_secret) == "first"
-        connection = services.connection_update(organization=org_a, actor=None, connection=connection, client_secret="second")
+        connection = services.connection_update(
+            organization=org_a, actor=None, connection=connection, client_secret="second"
+        )
         assert decrypt_secret(connection.oidc_client_secret) == "second"
     assert events(org_a, "sso.connection.updated")[-1].data["changes"]["client_secret"] == {"old": "***", "new": "***"}
 
@@ -175,8 +181,13 @@ def test_saml_from_metadata_xml_and_bad_certificates(org_a: Any) -> None:
     try:
         with org_scope(org_a):
             connection = services.connection_create(
-                organization=org_a, actor=None, protocol="saml", name="Pasted", key="pasted",
-                saml_metadata_xml=idp.metadata_xml(), is_enabled=True,
+                organization=org_a,
+                actor=None,
+                protocol="saml",
+                name="Pasted",
+                key="pasted",
+                saml_metadata_xml=idp.metadata_xml(),
+                is_enabled=True,
             )
             assert connection.saml_idp_entity_id == idp.entity_id
             assert connection.saml_idp_sso_url == idp.sso_url
@@ -187,15 +198,27 @@ def test_saml_from_metadata_xml_and_bad_certificates(org_a: Any) -> None:
             assert app.settings["advanced"]["reject_idp_initiated_sso"] is True
             assert app.settings["advanced"]["allow_single_label_domains"] is False
             with pytest.raises(ValidationError) as exc:
-                saml_connection(org_a, certificate="-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----")
+                saml_connection(
+                    org_a, certificate="-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----"
+                )
             assert "saml_idp_certificate" in exc.value.message_dict
             with pytest.raises(ValidationError) as exc:
-                services.connection_create(organization=org_a, actor=None, protocol="saml", name="Bad", key="bad",
-                                           saml_metadata_xml="<not-metadata/>")
+                services.connection_create(
+                    organization=org_a,
+                    actor=None,
+                    protocol="saml",
+                    name="Bad",
+                    key="bad",
+                    saml_metadata_xml="<not-metadata/>",
+                )
             assert "saml_metadata_xml" in exc.value.message_dict
             with pytest.raises(ValidationError) as exc:
                 services.connection_create(
-                    organization=org_a, actor=None, protocol="saml", name="Xxe", key="xxe",
+                    organization=org_a,
+                    actor=None,
+                    protocol="saml",
+                    name="Xxe",
+                    key="xxe",
                     saml_metadata_xml='<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
                 )
             assert "saml_metadata_xml" in exc.value.message_dict
@@ -225,10 +248,16 @@ def test_required_sso_keeps_the_last_enabled_connection(org_a: Any, members_a: A
         with pytest.raises(ValidationError):
             services.policy_update(organization=org_a, actor=admin, sso_required=True, mfa_required=False)
         with pytest.raises(ValidationError):
-            services.policy_update(organization=org_a, actor=admin, sso_required=True, mfa_required=False,
-                                   break_glass_user=members_a["viewer"])
-        services.policy_update(organization=org_a, actor=admin, sso_required=True, mfa_required=True,
-                               break_glass_user=admin)
+            services.policy_update(
+                organization=org_a,
+                actor=admin,
+                sso_required=True,
+                mfa_required=False,
+                break_glass_user=members_a["viewer"],
+            )
+        services.policy_update(
+            organization=org_a, actor=admin, sso_required=True, mfa_required=True, break_glass_user=admin
+        )
         assert SsoPolicy.objects.get().sso_required
         with pytest.raises(ValidationError):
             services.connection_update(organization=org_a, actor=admin, connection=connection, is_enabled=False)
@@ -250,8 +279,12 @@ def test_diagnostics_for_a_good_oidc_provider(org_a: Any, oidc_provider: Any) ->
 
 def test_diagnostics_explain_problems(org_a: Any, oidc_provider: Any, quirky: str) -> None:
     with org_scope(org_a):
-        wrong_issuer = oidc_connection(org_a, oidc_issuer=oidc_provider.issuer + "/", oidc_scopes="openid unheard-of",
-                                       oidc_token_auth_method="client_secret_basic")
+        wrong_issuer = oidc_connection(
+            org_a,
+            oidc_issuer=oidc_provider.issuer + "/",
+            oidc_scopes="openid unheard-of",
+            oidc_token_auth_method="client_secret_basic",
+        )
         report = services.connection_test(organization=org_a, actor=None, connection=wrong_issuer)
         assert report.ok  # a trailing slash is tolerated
         assert any("unheard-of" in f.message for f in report.findings if f.level == "warning")
@@ -266,14 +299,17 @@ def test_diagnostics_explain_problems(org_a: Any, oidc_provider: Any, quirky: st
 def test_diagnostics_for_saml(org_a: Any, saml_idp: SamlIdp) -> None:
     with org_scope(org_a):
         connection = services.connection_create(
-            organization=org_a, actor=None, protocol="saml", name="Meta", key="meta",
+            organization=org_a,
+            actor=None,
+            protocol="saml",
+            name="Meta",
+            key="meta",
             saml_metadata_url=saml_idp.metadata_url,
         )
         report = services.connection_test(organization=org_a, actor=None, connection=connection)
         assert report.ok, report.findings
         assert any("valid until" in f.message for f in report.findings)
-        services.connection_update(organization=org_a, actor=None, connection=connection,
-                                   saml_allow_idp_initiated=True)
+        services.connection_update(organization=org_a, actor=None, connection=connection, saml_allow_idp_initiated=True)
         connection.refresh_from_db()
         report = services.connection_test(organization=org_a, actor=None, connection=connection)
         assert any("IdP-initiated" in f.message for f in report.findings if f.level == "warning")
@@ -281,6 +317,12 @@ def test_diagnostics_for_saml(org_a: Any, saml_idp: SamlIdp) -> None:
 
 def test_saml_metadata_url_that_fails_is_a_field_error(org_a: Any, quirky: str) -> None:
     with org_scope(org_a), pytest.raises(ValidationError) as exc:
-        services.connection_create(organization=org_a, actor=None, protocol="saml", name="Gone", key="gone",
-                                   saml_metadata_url=quirky + "/missing")
+        services.connection_create(
+            organization=org_a,
+            actor=None,
+            protocol="saml",
+            name="Gone",
+            key="gone",
+            saml_metadata_url=quirky + "/missing",
+        )
     assert "404" in exc.value.message_dict["saml_metadata_url"][0]

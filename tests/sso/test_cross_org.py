@@ -52,8 +52,12 @@ def test_b_idp_cannot_claim_a_users_email(client: Client, oidc_a: OidcSetup, oid
     ben = User.objects.get(email="ben@a-corp.test")
     # B's IdP (controlled by B's admins) asserts Ben's address, verified, with B's admin group
     response = oidc_b.login(
-        client, sub="ben-at-b", email="ben@a-corp.test", groups=["charter-admins"],
-        claims={"email_verified": True}, discovery_email="anyone@b-corp.test",
+        client,
+        sub="ben-at-b",
+        email="ben@a-corp.test",
+        groups=["charter-admins"],
+        claims={"email_verified": True},
+        discovery_email="anyone@b-corp.test",
     )
     assert response.status_code == 403
     assert session_user(client) is None
@@ -79,7 +83,9 @@ def test_the_login_service_refuses_a_connection_of_another_organization(
 
     with pytest.raises(PermissionError):
         services.sso_login(
-            organization=org_a, connection=oidc_b.connection, sociallogin=FakeLogin(),
+            organization=org_a,
+            connection=oidc_b.connection,
+            sociallogin=FakeLogin(),
             claims=IdentityClaims(uid="x", email="x@a-corp.test"),
         )
 

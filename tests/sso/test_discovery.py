@@ -60,3 +60,15 @@ def test_the_login_page_include_renders(db: Any) -> None:
     html = render_to_string("sso/login_discovery.html", {"request": request}, request=request)
     assert reverse("sso_public:discover") in html
     assert 'value="/o/org-a/"' in html and 'value="x@y.test"' in html
+
+
+def test_generic_provider_lists_do_not_reveal_organizations_idps(oidc_a: OidcSetup, rf: Any) -> None:
+    from allauth.socialaccount.adapter import get_adapter
+
+    request = rf.get("/accounts/login/")
+    assert not any(p.id == "openid_connect" for p in get_adapter(request).list_providers(request))
+    assert get_adapter(request).get_provider(request, provider=oidc_a.connection.provider_id).app.provider_id == (
+        oidc_a.connection.provider_id
+    )
+    page = browser().get(reverse("account_login")).content.decode()
+    assert oidc_a.connection.name not in page and oidc_a.connection.provider_id not in page

@@ -29,8 +29,11 @@ class TestConnectionApi(ApiCrudIsolationCase):
 
     def create_data(self, organization: Any, members: dict[str, Any]) -> dict[str, Any]:
         return {
-            "name": "Okta", "protocol": "oidc", "oidc_issuer": "https://acme.okta.example",
-            "oidc_client_id": "0oa-client", "client_secret": "very-secret",
+            "name": "Okta",
+            "protocol": "oidc",
+            "oidc_issuer": "https://acme.okta.example",
+            "oidc_client_id": "0oa-client",
+            "client_secret": "very-secret",
         }
 
     def update_data(self, organization: Any, members: dict[str, Any], obj: Any) -> dict[str, Any]:
@@ -66,7 +69,13 @@ class TestSsoPages(PageIsolationCase):
         if page.url_name == "sso:domains":
             return {"domain": "posted.example.com"}
         if page.url_name == "sso:connection_create":
-            return {"protocol": "oidc", "name": "X", "key": "x", "oidc_issuer": "https://x.example", "oidc_client_id": "c"}
+            return {
+                "protocol": "oidc",
+                "name": "X",
+                "key": "x",
+                "oidc_issuer": "https://x.example",
+                "oidc_client_id": "c",
+            }
         return {"mfa_required": "on"}
 
 

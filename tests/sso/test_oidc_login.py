@@ -19,7 +19,7 @@ from apps.sso.crypto import decrypt_secret
 from apps.sso.models import SsoConnection
 from tests.factories import UserFactory
 from tests.sso.conftest import OidcSetup, callback_path, make_oidc_connection
-from tests.sso.helpers import browser, actions, events, last_failure, membership, session_user
+from tests.sso.helpers import actions, browser, events, last_failure, membership, session_user
 
 User = get_user_model()
 
@@ -35,7 +35,9 @@ def test_first_login_provisions_user_and_membership(client: Client, oidc_a: Oidc
     assert SocialAccount.objects.filter(user=user, provider=oidc_a.connection.provider_id, uid="alice-sub").exists()
     m = membership(oidc_a.organization, user)
     assert m is not None and m.roles == ["viewer"]
-    assert {"sso.user.provisioned", "sso.membership.created", "sso.login.succeeded"} <= set(actions(oidc_a.organization))
+    assert {"sso.user.provisioned", "sso.membership.created", "sso.login.succeeded"} <= set(
+        actions(oidc_a.organization)
+    )
     # the session records the SSO sign-in (the policy checks rely on it)
     records = client.session["account_authentication_methods"]
     assert records[-1]["method"] == "socialaccount" and records[-1]["provider"] == oidc_a.connection.provider_id
@@ -67,7 +69,9 @@ def test_group_mapping_at_first_login_and_reapplied_at_each_login(
 
 
 def test_no_group_mapping_leaves_manual_roles_alone(client: Client, org_a: Any, oidc_provider: Any) -> None:
-    setup = OidcSetup(make_oidc_connection(org_a, oidc_provider, key="plain", domain="plain.test"), oidc_provider, org_a)
+    setup = OidcSetup(
+        make_oidc_connection(org_a, oidc_provider, key="plain", domain="plain.test"), oidc_provider, org_a
+    )
     setup.login(client, sub="dave", email="dave@plain.test")
     user = session_user(client)
     with org_scope(org_a):
@@ -80,7 +84,11 @@ def test_no_group_mapping_leaves_manual_roles_alone(client: Client, org_a: Any, 
 
 def test_losing_every_mapped_group_removes_the_membership(client: Client, org_a: Any, oidc_provider: Any) -> None:
     connection = make_oidc_connection(
-        org_a, oidc_provider, key="strict", domain="strict.test", default_role="",
+        org_a,
+        oidc_provider,
+        key="strict",
+        domain="strict.test",
+        default_role="",
         group_role_map=[{"group": "charter-users", "role": "contributor"}],
     )
     setup = OidcSetup(connection, oidc_provider, org_a)
@@ -101,9 +109,14 @@ def test_losing_every_mapped_group_removes_the_membership(client: Client, org_a:
     assert "sso.membership.removed" in actions(org_a)
 
 
-def test_the_last_admin_keeps_admin_when_the_idp_drops_the_group(client: Client, org_a: Any, oidc_provider: Any) -> None:
+def test_the_last_admin_keeps_admin_when_the_idp_drops_the_group(
+    client: Client, org_a: Any, oidc_provider: Any
+) -> None:
     connection = make_oidc_connection(
-        org_a, oidc_provider, key="lastadmin", domain="lastadmin.test",
+        org_a,
+        oidc_provider,
+        key="lastadmin",
+        domain="lastadmin.test",
         group_role_map=[{"group": "charter-admins", "role": "admin"}],
     )
     setup = OidcSetup(connection, oidc_provider, org_a)
@@ -115,9 +128,7 @@ def test_the_last_admin_keeps_admin_when_the_idp_drops_the_group(client: Client,
     assert membership(org_a, frank).roles == ["admin", "viewer"]  # type: ignore[union-attr]
 
 
-def test_idp_user_with_the_email_of_an_existing_local_account_is_not_merged(
-    client: Client, oidc_a: OidcSetup
-) -> None:
+def test_idp_user_with_the_email_of_an_existing_local_account_is_not_merged(client: Client, oidc_a: OidcSetup) -> None:
     local = UserFactory(email="grace@a-corp.test")
     response = oidc_a.login(client, sub="attacker", email="grace@a-corp.test", claims={"email_verified": True})
     assert response.status_code == 403
@@ -131,7 +142,7 @@ def test_idp_user_with_the_email_of_an_existing_local_account_is_not_merged(
 
 
 def test_a_signed_in_local_user_links_the_identity_with_the_same_email(client: Client, oidc_a: OidcSetup) -> None:
-    local = UserFactory(email="heidi@a-corp.test")
+    local: Any = UserFactory(email="heidi@a-corp.test")
     assert client.login(email="heidi@a-corp.test", password="correct-horse-battery")
     response = oidc_a.login(client, sub="heidi-sub", email="heidi@a-corp.test")
     assert response.status_code == 302
@@ -143,7 +154,7 @@ def test_a_signed_in_local_user_links_the_identity_with_the_same_email(client: C
 
 def test_signed_in_as_someone_else_does_not_link(client: Client, oidc_a: OidcSetup) -> None:
     UserFactory(email="ivan@a-corp.test")
-    other = UserFactory(email="judy@elsewhere.test")
+    other: Any = UserFactory(email="judy@elsewhere.test")
     client.force_login(other)
     response = oidc_a.login(client, sub="ivan-sub", email="ivan@a-corp.test")
     assert response.status_code == 403
@@ -160,7 +171,8 @@ def test_email_outside_the_organizations_verified_domains_is_not_provisioned(cli
 def test_without_jit_unknown_identities_are_refused(client: Client, org_a: Any, oidc_provider: Any) -> None:
     setup = OidcSetup(
         make_oidc_connection(org_a, oidc_provider, key="nojit", domain="nojit.test", jit_provisioning=False),
-        oidc_provider, org_a,
+        oidc_provider,
+        org_a,
     )
     response = setup.login(client, sub="ken", email="ken@nojit.test")
     assert response.status_code == 403
@@ -171,6 +183,7 @@ def test_without_jit_unknown_identities_are_refused(client: Client, org_a: Any, 
 def test_id_token_for_another_audience_is_rejected(client: Client, oidc_a: OidcSetup) -> None:
     response = oidc_a.login(client, sub="liam", email="liam@a-corp.test", faults={"id_token": {"aud": "other-client"}})
     assert response.status_code == 401
+    assert "could not be completed" in response.content.decode()
     assert session_user(client) is None
     assert not User.objects.filter(email="liam@a-corp.test").exists()
     failure = last_failure(oidc_a.organization)
@@ -193,7 +206,9 @@ def test_expired_id_token_is_rejected(client: Client, oidc_a: OidcSetup) -> None
 
 
 def test_next_only_to_our_own_paths(oidc_a: OidcSetup) -> None:
-    for i, target in enumerate(["https://evil.example/phish", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]):
+    for i, target in enumerate(
+        ["https://evil.example/phish", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+    ):
         client = browser()
         response = oidc_a.login(client, sub=f"olga-{i}", email=f"olga{i}@a-corp.test", next_url=target)
         assert response.status_code == 302, target
@@ -207,7 +222,8 @@ def test_pkce_is_really_used(client: Client, org_a: Any, oidc_provider: Any) -> 
     """The test IdP requires PKCE: a connection with PKCE switched off cannot sign in."""
     setup = OidcSetup(
         make_oidc_connection(org_a, oidc_provider, key="nopkce", domain="nopkce.test", oidc_pkce=False),
-        oidc_provider, org_a,
+        oidc_provider,
+        org_a,
     )
     authorize_url = setup.start(client, "pat@nopkce.test")
     assert "code_challenge" not in authorize_url

@@ -47,8 +47,13 @@ def password_client(user: Any) -> Client:
 @pytest.fixture
 def sso_required_a(oidc_a: OidcSetup, members_a: Any) -> OidcSetup:
     with org_scope(oidc_a.organization):
-        services.policy_update(organization=oidc_a.organization, actor=members_a["admin"], sso_required=True,
-                               mfa_required=False, break_glass_user=members_a["admin"])
+        services.policy_update(
+            organization=oidc_a.organization,
+            actor=members_a["admin"],
+            sso_required=True,
+            mfa_required=False,
+            break_glass_user=members_a["admin"],
+        )
     return oidc_a
 
 
@@ -120,8 +125,9 @@ def test_mfa_required_for_admins_and_approvers_without_sso(org_a: Any, members_a
 
 def test_mfa_requirement_does_not_apply_to_sso_sessions(client: Client, oidc_a: OidcSetup, members_a: Any) -> None:
     with org_scope(oidc_a.organization):
-        services.policy_update(organization=oidc_a.organization, actor=members_a["admin"], sso_required=False,
-                               mfa_required=True)
+        services.policy_update(
+            organization=oidc_a.organization, actor=members_a["admin"], sso_required=False, mfa_required=True
+        )
     oidc_a.login(client, sub="uma", email="uma@a-corp.test", groups=["charter-approvers"])
     assert policy_for(client, oidc_a.organization, session_user(client)) is None
 
@@ -145,7 +151,9 @@ def test_policy_response_redirects_with_a_message(org_a: Any, members_a: Any) ->
     assert "two-factor" in str(list(request._messages)[0])  # type: ignore[attr-defined]
 
 
-def test_password_login_refused_when_every_org_requires_sso(sso_required_a: OidcSetup, members_a: Any, org_b: Any) -> None:
+def test_password_login_refused_when_every_org_requires_sso(
+    sso_required_a: OidcSetup, members_a: Any, org_b: Any
+) -> None:
     from django.contrib.sessions.backends.db import SessionStore
 
     viewer = members_a["viewer"]
@@ -182,7 +190,9 @@ def test_local_account_sets_up_totp_and_then_must_use_it(members_a: Any) -> None
     response = fresh.post(reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"})
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
     assert session_user(fresh) is None  # the password alone is not enough
-    response = fresh.post(reverse("mfa_authenticate"), {"code": "000000" if current_code(secret) != "000000" else "111111"})
+    response = fresh.post(
+        reverse("mfa_authenticate"), {"code": "000000" if current_code(secret) != "000000" else "111111"}
+    )
     assert session_user(fresh) is None
     response = fresh.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
     assert response.status_code == 302

@@ -16,7 +16,7 @@ from apps.core.tenancy import org_scope
 from apps.sso import services
 from tests.factories import UserFactory
 from tests.sso.conftest import SamlSetup
-from tests.sso.helpers import browser, actions, last_failure, membership, session_user
+from tests.sso.helpers import actions, browser, last_failure, membership, session_user
 from tests.support.saml_idp import Fault, PostForm, SamlUser
 
 User = get_user_model()
@@ -47,7 +47,9 @@ def test_authn_request_goes_to_the_configured_idp(client: Client, saml_a: SamlSe
     assert "SAMLRequest" in query
     request_id, sp_entity_id, acs_url = saml_a.idp.parse_authn_request(query["SAMLRequest"][0])
     assert sp_entity_id.endswith(f"/sso/saml/{saml_a.connection.provider_id}/metadata/")
-    assert acs_url == "http://testserver" + reverse("saml_acs", kwargs={"organization_slug": saml_a.connection.provider_id})
+    assert acs_url == "http://testserver" + reverse(
+        "saml_acs", kwargs={"organization_slug": saml_a.connection.provider_id}
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,14 +79,20 @@ def test_a_response_from_another_idp_is_rejected(client: Client, saml_a: SamlSet
     from tests.support.saml_idp import running_idp
 
     redirect = saml_a.start(client, "trent@a-saml.test")
-    request_id, sp_entity_id, acs_url = saml_a.idp.parse_authn_request(parse_qs(urlsplit(redirect).query)["SAMLRequest"][0])
+    request_id, sp_entity_id, acs_url = saml_a.idp.parse_authn_request(
+        parse_qs(urlsplit(redirect).query)["SAMLRequest"][0]
+    )
     with running_idp() as other:
-        other.add_service_provider(browser().get(
-            reverse("sso_public:saml_metadata", kwargs={"provider_id": saml_a.connection.provider_id})
-        ).content.decode())
+        other.add_service_provider(
+            browser()
+            .get(reverse("sso_public:saml_metadata", kwargs={"provider_id": saml_a.connection.provider_id}))
+            .content.decode()
+        )
         forged = other.build_response(
             SamlUser(name_id="trent", email="trent@a-saml.test", groups=["Charter Admins"]),
-            sp_entity_id=sp_entity_id, acs_url=acs_url, in_response_to=request_id,
+            sp_entity_id=sp_entity_id,
+            acs_url=acs_url,
+            in_response_to=request_id,
         )
     response = saml_a.post_to_acs(client, PostForm(acs_url, forged, None))
     assert response.status_code == 401
@@ -118,17 +126,23 @@ def test_idp_initiated_login_is_rejected_unless_enabled(client: Client, saml_a: 
 
 def test_idp_initiated_login_when_enabled_keeps_relay_state_local(saml_a: SamlSetup) -> None:
     with org_scope(saml_a.organization):
-        services.connection_update(organization=saml_a.organization, actor=UserFactory(), connection=saml_a.connection,
-                                   saml_allow_idp_initiated=True)
+        services.connection_update(
+            organization=saml_a.organization,
+            actor=UserFactory(),
+            connection=saml_a.connection,
+            saml_allow_idp_initiated=True,
+        )
     client = browser()
-    response = saml_a.post_to_acs(client, _idp_initiated(saml_a, SamlUser(name_id="walt", email="walt@a-saml.test"),
-                                                         "/o/org-a/sso/"))
+    response = saml_a.post_to_acs(
+        client, _idp_initiated(saml_a, SamlUser(name_id="walt", email="walt@a-saml.test"), "/o/org-a/sso/")
+    )
     assert response.status_code == 302 and response["Location"] == "/o/org-a/sso/"
     assert session_user(client).email == "walt@a-saml.test"
     for target in ("https://evil.example/", "//evil.example/", "http://testserver.evil.example/"):
         client = browser()
-        response = saml_a.post_to_acs(client, _idp_initiated(saml_a, SamlUser(name_id="walt", email="walt@a-saml.test"),
-                                                             target))
+        response = saml_a.post_to_acs(
+            client, _idp_initiated(saml_a, SamlUser(name_id="walt", email="walt@a-saml.test"), target)
+        )
         assert response.status_code == 302
         assert response["Location"] == reverse("home"), target
 
@@ -149,3 +163,28 @@ def test_sp_metadata_is_served_for_the_connection(saml_a: SamlSetup) -> None:
     assert response.status_code == 200 and "EntityDescriptor" in body
     assert saml_a.connection.provider_id in body
     assert browser().get(reverse("sso_public:saml_metadata", kwargs={"provider_id": "nope"})).status_code == 404
+
+
+def test_a_correctly_signed_response_naming_another_issuer_is_rejected(client: Client, saml_a: SamlSetup) -> None:
+    """Same signing key, different Issuer: the entity id check alone must refuse it."""
+    from tests.support.saml_idp import running_idp
+
+    redirect = saml_a.start(client, "ursula@a-saml.test")
+    query = parse_qs(urlsplit(redirect).query)
+    request_id, sp_entity_id, acs_url = saml_a.idp.parse_authn_request(query["SAMLRequest"][0])
+    with running_idp(entity_id="https://impostor.example/metadata", keys=saml_a.idp.keys) as impostor:
+        impostor.add_service_provider(
+            browser()
+            .get(reverse("sso_public:saml_metadata", kwargs={"provider_id": saml_a.connection.provider_id}))
+            .content.decode()
+        )
+        forged = impostor.build_response(
+            SamlUser(name_id="ursula", email="ursula@a-saml.test"),
+            sp_entity_id=sp_entity_id,
+            acs_url=acs_url,
+            in_response_to=request_id,
+        )
+    response = saml_a.post_to_acs(client, PostForm(acs_url, forged, None))
+    assert response.status_code == 401
+    assert not User.objects.filter(email="ursula@a-saml.test").exists()
+    assert "issuer" in last_failure(saml_a.organization)["detail"].lower()

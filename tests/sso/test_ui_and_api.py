@@ -14,7 +14,7 @@ from apps.sso.crypto import decrypt_secret
 from apps.sso.models import SsoConnection, SsoDomain
 from tests.sso.conftest import OidcSetup, SamlSetup
 from tests.sso.factories import oidc_connection
-from tests.sso.helpers import browser, membership, session_user
+from tests.sso.helpers import browser, confirm_token, membership, session_user
 
 
 def verify_domain_by_email(admin_client: Any, org: Any, name: str, capture: Any) -> None:
@@ -25,10 +25,11 @@ def verify_domain_by_email(admin_client: Any, org: Any, name: str, capture: Any)
     assert "charter-verification=" in page.content.decode()
     pk = int(detail.rstrip("/").rsplit("/", 1)[1])
     with capture(execute=True):
-        response = admin_client.post(reverse("sso:domain_send_email", kwargs={"org_slug": org.slug, "pk": pk}),
-                                     {"local_part": "postmaster"})
+        response = admin_client.post(
+            reverse("sso:domain_send_email", kwargs={"org_slug": org.slug, "pk": pk}), {"local_part": "postmaster"}
+        )
     assert response.status_code == 302
-    token = re.search(r"/sso/domains/confirm/(\S+)/", mail.outbox[-1].body).group(1)  # type: ignore[union-attr]
+    token = confirm_token(mail.outbox[-1])
     assert browser().post(reverse("sso_public:domain_confirm", kwargs={"token": token})).status_code == 200
 
 
@@ -39,32 +40,56 @@ def test_admin_sets_up_oidc_from_the_ui_and_a_user_signs_in(
     page = admin.get(reverse("sso:connection_create", kwargs={"org_slug": org_a.slug}) + "?protocol=oidc")
     assert page.status_code == 200 and 'name="client_secret"' in page.content.decode()
     # 1. a draft connection, to learn the redirect URI
-    response = admin.post(reverse("sso:connection_create", kwargs={"org_slug": org_a.slug}), {
-        "protocol": "oidc", "name": "Acme Keycloak", "key": "keycloak", "oidc_scopes": "openid email profile groups",
-        "oidc_pkce": "on", "jit_provisioning": "on", "default_role": "viewer", "groups_claim": "groups",
-        "group_role_map_text": "charter-admins = admin\ncharter-approvers = Approver",
-    })
+    response = admin.post(
+        reverse("sso:connection_create", kwargs={"org_slug": org_a.slug}),
+        {
+            "protocol": "oidc",
+            "name": "Acme Keycloak",
+            "key": "keycloak",
+            "oidc_scopes": "openid email profile groups",
+            "oidc_pkce": "on",
+            "jit_provisioning": "on",
+            "default_role": "viewer",
+            "groups_claim": "groups",
+            "group_role_map_text": "charter-admins = admin\ncharter-approvers = Approver",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     detail = admin.get(response["Location"])
-    redirect_uri = re.search(r"<code>(http[^<]+/accounts/oidc/org-a-keycloak/login/callback/)</code>",
-                             detail.content.decode()).group(1)  # type: ignore[union-attr]
+    redirect_uri = re.search(
+        r"<code>(http[^<]+/accounts/oidc/org-a-keycloak/login/callback/)</code>", detail.content.decode()
+    ).group(1)  # type: ignore[union-attr]
     # 2. register Charter at the IdP (the test IdP sees the test client's host)
-    registered = oidc_provider.register_client(redirect_uri.replace(redirect_uri.split("/accounts/")[0], "http://testserver"))
+    registered = oidc_provider.register_client(
+        redirect_uri.replace(redirect_uri.split("/accounts/")[0], "http://testserver")
+    )
     with scopes_disabled():
         connection = SsoConnection.objects.get(organization=org_a, key="keycloak")
     # 3. fill in the client and enable
-    response = admin.post(reverse("sso:connection_edit", kwargs={"org_slug": org_a.slug, "pk": connection.pk}), {
-        "name": "Acme Keycloak", "oidc_issuer": oidc_provider.issuer, "oidc_client_id": registered.client_id,
-        "client_secret": registered.client_secret, "oidc_scopes": "openid email profile groups", "oidc_pkce": "on",
-        "is_enabled": "on", "jit_provisioning": "on", "default_role": "viewer", "groups_claim": "groups",
-        "group_role_map_text": "charter-admins = admin\ncharter-approvers = Approver",
-    })
+    response = admin.post(
+        reverse("sso:connection_edit", kwargs={"org_slug": org_a.slug, "pk": connection.pk}),
+        {
+            "name": "Acme Keycloak",
+            "oidc_issuer": oidc_provider.issuer,
+            "oidc_client_id": registered.client_id,
+            "client_secret": registered.client_secret,
+            "oidc_scopes": "openid email profile groups",
+            "oidc_pkce": "on",
+            "is_enabled": "on",
+            "jit_provisioning": "on",
+            "default_role": "viewer",
+            "groups_claim": "groups",
+            "group_role_map_text": "charter-admins = admin\ncharter-approvers = Approver",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     with scopes_disabled():
         connection.refresh_from_db()
     assert decrypt_secret(connection.oidc_client_secret) == registered.client_secret
-    assert connection.group_role_map == [{"group": "charter-admins", "role": "admin"},
-                                         {"group": "charter-approvers", "role": "approver"}]
+    assert connection.group_role_map == [
+        {"group": "charter-admins", "role": "admin"},
+        {"group": "charter-approvers", "role": "approver"},
+    ]
     # 4. the test button
     tested = admin.post(reverse("sso:connection_test", kwargs={"org_slug": org_a.slug, "pk": connection.pk}))
     assert tested.status_code == 200 and "Test passed" in tested.content.decode()
@@ -84,11 +109,19 @@ def test_admin_sets_up_saml_from_the_ui_and_a_user_signs_in(
     org_a: Any, members_a: Any, client_for: Any, saml_idp: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     admin = client_for(members_a["admin"])
-    response = admin.post(reverse("sso:connection_create", kwargs={"org_slug": org_a.slug}), {
-        "protocol": "saml", "name": "Acme ADFS", "key": "adfs-ui", "saml_metadata_url": saml_idp.metadata_url,
-        "is_enabled": "on", "jit_provisioning": "on", "default_role": "contributor",
-        "groups_claim": "http://schemas.xmlsoap.org/claims/Group",
-    })
+    response = admin.post(
+        reverse("sso:connection_create", kwargs={"org_slug": org_a.slug}),
+        {
+            "protocol": "saml",
+            "name": "Acme ADFS",
+            "key": "adfs-ui",
+            "saml_metadata_url": saml_idp.metadata_url,
+            "is_enabled": "on",
+            "jit_provisioning": "on",
+            "default_role": "contributor",
+            "groups_claim": "http://schemas.xmlsoap.org/claims/Group",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     detail = admin.get(response["Location"]).content.decode()
     metadata_url = re.search(r"<code>(http[^<]+/sso/saml/org-a-adfs-ui/metadata/)</code>", detail).group(1)  # type: ignore[union-attr]
@@ -108,8 +141,9 @@ def test_connection_form_errors_are_shown_not_500(org_a: Any, members_a: Any, cl
     url = reverse("sso:connection_create", kwargs={"org_slug": org_a.slug})
     response = admin.post(url, {"protocol": "oidc", "name": "X", "key": "k1", "group_role_map_text": "admins => boss"})
     assert response.status_code == 400 and "Line 1: the role must be one of" in response.content.decode()
-    response = admin.post(url, {"protocol": "oidc", "name": "X", "key": "k1", "is_enabled": "on",
-                                "oidc_scopes": "openid"})
+    response = admin.post(
+        url, {"protocol": "oidc", "name": "X", "key": "k1", "is_enabled": "on", "oidc_scopes": "openid"}
+    )
     assert response.status_code == 400 and "Required to enable the connection" in response.content.decode()
     response = admin.post(url, {"protocol": "saml", "name": "Y", "key": "k2", "saml_metadata_xml": "<nope>"})
     assert response.status_code == 400 and "not valid SAML metadata" in response.content.decode()
@@ -122,10 +156,19 @@ def test_connection_form_errors_are_shown_not_500(org_a: Any, members_a: Any, cl
 def test_api_client_secret_is_write_only(org_a: Any, members_a: Any, api_client_for: Any) -> None:
     client = api_client_for(members_a["admin"])
     url = reverse("sso-api:connection-list", kwargs={"org_slug": org_a.slug})
-    response = client.post(url, {"name": "Entra", "protocol": "oidc", "key": "entra",
-                                 "oidc_issuer": "https://login.microsoftonline.com/tenant/v2.0",
-                                 "oidc_client_id": "app-id", "client_secret": "s3cr3t-api", "saml_metadata_url": ""},
-                           format="json")
+    response = client.post(
+        url,
+        {
+            "name": "Entra",
+            "protocol": "oidc",
+            "key": "entra",
+            "oidc_issuer": "https://login.microsoftonline.com/tenant/v2.0",
+            "oidc_client_id": "app-id",
+            "client_secret": "s3cr3t-api",
+            "saml_metadata_url": "",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert "client_secret" not in body and body["has_client_secret"] is True
@@ -164,10 +207,13 @@ def test_api_test_action(org_a: Any, members_a: Any, api_client_for: Any, oidc_p
     assert response.status_code == 200 and response.json()["ok"] is True
 
 
-def test_api_domain_actions(org_a: Any, members_a: Any, api_client_for: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_api_domain_actions(
+    org_a: Any, members_a: Any, api_client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     client = api_client_for(members_a["admin"])
-    created = client.post(reverse("sso-api:domain-list", kwargs={"org_slug": org_a.slug}), {"domain": "API.test"},
-                          format="json")
+    created = client.post(
+        reverse("sso-api:domain-list", kwargs={"org_slug": org_a.slug}), {"domain": "API.test"}, format="json"
+    )
     assert created.status_code == 201 and created.json()["domain"] == "api.test"
     assert created.json()["txt_record"].startswith("charter-verification=")
     pk = created.json()["id"]
@@ -176,8 +222,9 @@ def test_api_domain_actions(org_a: Any, members_a: Any, api_client_for: Any, dja
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"local_part": "webmaster"}, format="json").status_code == 202
     assert mail.outbox[-1].to == ["webmaster@api.test"]
-    bad = client.post(reverse("sso-api:domain-list", kwargs={"org_slug": org_a.slug}), {"domain": "no spaces.test"},
-                      format="json")
+    bad = client.post(
+        reverse("sso-api:domain-list", kwargs={"org_slug": org_a.slug}), {"domain": "no spaces.test"}, format="json"
+    )
     assert bad.status_code == 400 and "domain" in bad.json()["error"]["fields"]
     with scopes_disabled():
         assert SsoDomain.objects.filter(organization=org_a).count() == 1

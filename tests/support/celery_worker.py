@@ -44,9 +44,23 @@ class WorkerProcess:
 
     def start(self) -> None:
         cmd = [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-            "-Q", self.queue, "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING",
-            "-n", f"{self.queue}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            self.queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+            "-n",
+            f"{self.queue}@%h",
         ]
         log = open(ROOT / "var" / f"worker-{self.queue}.log", "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log)

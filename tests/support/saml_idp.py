@@ -274,7 +274,9 @@ class SamlIdp:
             xml = tampered
         return base64.b64encode(xml.encode()).decode()
 
-    def idp_initiated(self, user: SamlUser, *, sp_entity_id: str, acs_url: str, relay_state: str | None = None) -> PostForm:
+    def idp_initiated(
+        self, user: SamlUser, *, sp_entity_id: str, acs_url: str, relay_state: str | None = None
+    ) -> PostForm:
         return PostForm(
             action=acs_url,
             saml_response=self.build_response(user, sp_entity_id=sp_entity_id, acs_url=acs_url, in_response_to=None),
@@ -340,7 +342,7 @@ def parse_post_form(page: str) -> PostForm:
 
 def _handler_for(idp: SamlIdp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             idp.served_requests.append(self.path)
 
         def _send(self, status: int, body: str, content_type: str = "text/html; charset=utf-8") -> None:
@@ -351,7 +353,7 @@ def _handler_for(idp: SamlIdp) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        def do_GET(self) -> None:
             url = urlparse(self.path)
             if url.path == "/metadata":
                 self._send(200, idp.metadata_xml(), "application/samlmetadata+xml")
@@ -369,7 +371,7 @@ def _handler_for(idp: SamlIdp) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, "not found")
 
-        def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > 256 * 1024:
                 self._send(413, "too large")

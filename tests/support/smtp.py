@@ -23,7 +23,7 @@ class SmtpSink:
     messages: list[Message] = field(default_factory=list)
     arrived: threading.Event = field(default_factory=threading.Event)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         self.arrived.set()
         return "250 Message accepted for delivery"

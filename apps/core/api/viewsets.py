@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from apps.core.permissions import ALL_ROLES
 from apps.organizations.models import Membership, Organization
 from apps.organizations.selectors import membership_for
+from apps.sso.policy import check_org_login_policy
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -51,6 +52,10 @@ class OrgViewSetMixin:
         if found is None or (token is not None and getattr(token, "organization_id", None) != found[0].pk):
             raise exceptions.NotFound()
         self.organization, self.membership = found
+        if token is None:  # a session: the organization's SSO/MFA policy applies
+            violation = check_org_login_policy(request._request, self.organization, self.membership)
+            if violation is not None:
+                raise exceptions.PermissionDenied(detail=violation.message, code=violation.code)
         request.organization = self.organization  # type: ignore[attr-defined]
         if not self.membership.has_any_role(*self.allowed_roles(request)):
             raise exceptions.PermissionDenied()

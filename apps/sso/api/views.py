@@ -48,8 +48,13 @@ class SsoConnectionViewSet(OrgModelViewSet):
         data.pop("refresh_metadata", None)
         name = data.pop("name")
         serializer.instance = services.connection_create(
-            organization=self.organization, actor=self.request.user, protocol=protocol, name=name, key=key,
-            client_secret=secret, **_applicable(protocol, data),
+            organization=self.organization,
+            actor=self.request.user,
+            protocol=protocol,
+            name=name,
+            key=key,
+            client_secret=secret,
+            **_applicable(protocol, data),
         )
 
     def perform_update(self, serializer: SsoConnectionSerializer) -> None:  # type: ignore[override]
@@ -58,8 +63,12 @@ class SsoConnectionViewSet(OrgModelViewSet):
         secret = data.pop("client_secret", None) or None
         refresh = bool(data.pop("refresh_metadata", False))
         serializer.instance = services.connection_update(
-            organization=self.organization, actor=self.request.user, connection=instance,
-            client_secret=secret, refresh_metadata=refresh, **_applicable(instance.protocol, data),
+            organization=self.organization,
+            actor=self.request.user,
+            connection=instance,
+            client_secret=secret,
+            refresh_metadata=refresh,
+            **_applicable(instance.protocol, data),
         )
 
     def perform_destroy(self, instance: SsoConnection) -> None:
@@ -76,7 +85,10 @@ class SsoConnectionViewSet(OrgModelViewSet):
 
 
 class SsoDomainViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     OrgGenericViewSet,
 ):
     """E-mail domains the organization claims. A verified domain routes logins to its SSO."""
@@ -111,7 +123,9 @@ class SsoDomainViewSet(
         body = DomainEmailSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         domain = services.domain_send_verification_email(
-            organization=self.organization, actor=request.user, domain=self.get_object(),
+            organization=self.organization,
+            actor=request.user,
+            domain=self.get_object(),
             local_part=body.validated_data["local_part"],
         )
         return Response(SsoDomainSerializer(domain).data, status=status.HTTP_202_ACCEPTED)
