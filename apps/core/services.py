@@ -13,7 +13,8 @@ def delete_or_refuse(instance: models.Model) -> None:
         with transaction.atomic():
             instance.delete()
     except (ProtectedError, RestrictedError) as exc:
-        users = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects if hasattr(obj, "_meta")})
+        blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+        users = sorted({str(obj._meta.verbose_name) for obj in blocking if hasattr(obj, "_meta")})
         raise ValidationError(
             _("This record is still used by: %(users)s. It cannot be deleted.") % {"users": ", ".join(users) or "—"},
             code="in_use",

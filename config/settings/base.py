@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "RefreshRunStatusEnum": "apps.catalog.models.RefreshRun.Status",
         "RegistryStatusEnum": "apps.registry.models.RegistryStatus",
         "HostingEnum": "apps.registry.models.Hosting",
+        "AnswerEnum": "apps.datasources.choices.Answer",
+        "RoleEnum": "apps.organizations.models.Role",
+        "CurrencyEnum": "apps.usecases.choices.Currency",
     },
 }
 API_TOKEN_DEFAULT_TTL_DAYS = env.int("API_TOKEN_DEFAULT_TTL_DAYS", default=90)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, clear_url_caches, reverse, set_urlconf
+from django.urls import reverse
 
 from apps.core.tenancy import org_scope
 from apps.organizations.models import Organization
@@ -22,22 +22,10 @@ from tests.sso.helpers import browser
 from tests.sso.oidc_idp import OidcProvider
 from tests.support.saml_idp import Fault, SamlIdp, SamlUser
 
-ADAPTER = "apps.sso.adapters.SsoSocialAccountAdapter"
-
 
 @pytest.fixture(autouse=True)
-def sso_settings(settings: Any) -> Iterator[None]:
-    settings.SOCIALACCOUNT_ADAPTER = ADAPTER
+def sso_settings(settings: Any) -> None:
     settings.SSO_SAML_ALLOW_SINGLE_LABEL_DOMAINS = True  # the test client's host is "testserver"
-    try:
-        reverse("sso_public:discover")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.sso.urls"
-        clear_url_caches()
-        set_urlconf(None)
-    yield
-    clear_url_caches()
-    set_urlconf(None)
 
 
 @pytest.fixture

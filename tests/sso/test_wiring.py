@@ -1,7 +1,7 @@
 """The project wiring SSO relies on (settings, URLs, the OrgMixin / AccountAdapter hooks).
 
-These fail until the lead applies the changes listed in .helper-notes/sso.md — they test the real
-configuration, not the overrides of tests/sso/conftest.py."""
+They test the real configuration (see .helper-notes/sso.md), with no overrides: removing a hook makes
+them fail."""
 
 from __future__ import annotations
 

@@ -5,11 +5,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.fields import MemberField, ScopedRelatedField
 from apps.datasources.choices import DataFormat, PersonalDataCategory, Preprocessing
 from apps.datasources.importing import MAX_TAGS, TAG_MAX_LENGTH
 from apps.datasources.models import DataAssessment, DataSource
 from apps.datasources.services import ASSESSMENT_FIELDS, DATASOURCE_FIELDS
-from apps.usecases.api.serializers import MemberField, ScopedRelatedField
 from apps.usecases.models import UseCase
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.fields import ScopedRelatedField
 from apps.registry.models import RegisteredModel
 from apps.scorecards.models import (
     DataPolicy,
@@ -24,15 +25,6 @@ from apps.scorecards.services import CANDIDATE_FIELDS
 from apps.usecases.models import UseCase
 
 FACTOR_KEYS = [f.value for f in FACTORS]
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    def __init__(self, *, model: Any, **kwargs: Any) -> None:
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return self.model.objects.all()
 
 
 class WeightsField(serializers.DictField):

@@ -5,33 +5,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.accounts.models import User
+from apps.core.api.fields import MemberField
 from apps.datasources.selectors import usecase_readiness
 from apps.usecases.choices import LANGUAGE_CHOICES, Phase
 from apps.usecases.models import PhaseTransition, UseCase
 from apps.usecases.services import USECASE_FIELDS
-
-
-class MemberField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A user id that must belong to a member of the organization in the URL (else 400)."""
-
-    def get_queryset(self) -> Any:
-        organization = self.context.get("organization")
-        if organization is None:
-            return User.objects.none()
-        return User.objects.filter(memberships__organization=organization).distinct()
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A tenant object id, looked up inside the request's organization scope (another
-    organization's id → 400 "does not exist")."""
-
-    def __init__(self, *, model: Any, **kwargs: Any) -> None:
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> Any:
-        return self.model.objects.all()
 
 
 class ReadinessRollupSerializer(serializers.Serializer[Any]):
