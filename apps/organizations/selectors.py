@@ -12,9 +12,14 @@ def membership_for(*, user: Any, org_slug: str) -> tuple[Organization, Membershi
     """The organization named in the URL and the user's membership in it, or None (→ 404)."""
     if not user.is_authenticated or not org_slug:
         return None
+    from apps.sso.policy import active_policy_exists  # the organization's SSO/MFA policy, same query
+
     with scopes_disabled():
         membership = (
-            Membership.objects.select_related("organization").filter(user=user, organization__slug=org_slug).first()
+            Membership.objects.select_related("organization")
+            .annotate(login_policy_active=active_policy_exists())
+            .filter(user=user, organization__slug=org_slug)
+            .first()
         )
     if membership is None:
         return None

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -71,6 +72,8 @@ def check_org_login_policy(
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name in EXEMPT_VIEW_NAMES:
         return None
+    if getattr(membership, "login_policy_active", None) is False:
+        return None  # known from the membership lookup (active_policy_exists): no query needed
     with org_scope(organization):
         policy = SsoPolicy.objects.filter(organization=organization).first()
         if policy is None or not (policy.sso_required or policy.mfa_required):
@@ -124,6 +127,16 @@ def check_org_login_policy(
             redirect_url=mfa_url,
         )
     return None
+
+
+def active_policy_exists() -> Exists:
+    """An expression for the membership lookup: does the member's organization require SSO or MFA?
+    Annotated as ``login_policy_active`` it spares the policy query on every request."""
+    return Exists(
+        SsoPolicy.objects.filter(organization=OuterRef("organization_id")).filter(
+            Q(sso_required=True) | Q(mfa_required=True)
+        )
+    )
 
 
 def org_login_policy_response(

@@ -169,6 +169,10 @@ def test_refresh_now_and_schedule_are_for_admins(
     r = page.post(reverse("catalog:refresh_now", kwargs={"org_slug": org_a.slug}), {"source": "hub"})
     assert r.status_code == 302
     schedule_url = reverse("catalog:schedule", kwargs={"org_slug": org_a.slug})
+    # the schedule is shared by all organizations: a tenant admin who isn't site staff can't change it
+    assert page.post(schedule_url, {"source": "hub", "hour": "5", "minute": "30"}).status_code == 403
+    members_a["admin"].is_staff = True
+    members_a["admin"].save()
     r = page.post(schedule_url, {"source": "hub", "hour": "25", "minute": "0", "enabled": "on"})
     assert r.status_code == 302
     task = PeriodicTask.objects.get(name="catalog-refresh-hub")

@@ -8,30 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
-import threading
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
-from django.db import connection
 from django.db.models import Count
 from django_scopes import scopes_disabled
-from kombu import pools as kombu_pools
 
 from apps.catalog.models import CatalogChange, CatalogChangeEvent, RefreshRun, RefreshRunItem
 from apps.catalog.services import refresh_run_start
 from apps.core.tenancy import org_scope
 from apps.registry.models import CatalogChangeNotification
 from apps.registry.services import registered_model_create
-from config.celery_app import app as celery_app
 from tests.catalog.fixtures import add_hub_entry
+from tests.support.celery_worker import celery_broker, wait_for
 from tests.support.hub_server import HubServer
 
 # the Redis the test run uses (scripts/services.sh exports TEST_REDIS_URL), database 13 for this suite's broker
@@ -41,120 +32,23 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll a condition until it holds (bounded); the waiting is on observable state, not on elapsed time."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        pause.wait(0.1)
-
-
-class Worker:
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
-        self.env = env
-        self.log_dir = log_dir
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log: Path | None = None
-
-    def start(self) -> Worker:
-        self.log = self.log_dir / f"worker-{uuid.uuid4().hex[:8]}.log"
-        handle = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"catalog-{uuid.uuid4().hex[:6]}@test",
-                "-Q",
-                self.env["CATALOG_TEST_QUEUE"],
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(lambda: "ready." in self.output() or self.proc.poll() is not None, 60, "the worker to start")  # type: ignore[union-attr]
-        assert self.proc.poll() is None, self.output()
-        return self
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace") if self.log and self.log.exists() else ""
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 @pytest.fixture
 def broker(transactional_db: Any, hub: HubServer, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    client = redis.Redis.from_url(REDIS_URL)
-    queue = f"catalog-test-{uuid.uuid4().hex[:12]}"  # a queue of its own: parallel runs never share tasks
-    settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
-        f"{settings_dict['NAME']}"
-    )
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("CELERY", "DJANGO_"))},
-        "DJANGO_SETTINGS_MODULE": "tests.catalog.worker_settings",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
         "CATALOG_HF_ENDPOINT": hub.url,
         "CATALOG_HF_CACHE_DIR": str(tmp_path / "worker-hf-cache"),
         "EMAIL_FILE_PATH": str(mail_dir),
-        "PYTHONPATH": str(ROOT),
-        "CATALOG_TEST_QUEUE": queue,
     }
-    keys = ("task_always_eager", "broker_url", "broker_transport_options", "task_default_queue")
-    saved = {key: celery_app.conf.get(key) for key in keys}
-    celery_app.conf.update(
-        task_always_eager=False,
-        broker_url=REDIS_URL,
-        broker_transport_options={"visibility_timeout": 4},
-        task_default_queue=queue,
-    )
-    _reset_connections()
-    workers: list[Worker] = []
-
-    def new_worker() -> Worker:
-        worker = Worker(env, tmp_path).start()
-        workers.append(worker)
-        return worker
-
-    try:
-        yield {"new_worker": new_worker, "mail_dir": mail_dir}
-    finally:
-        for worker in workers:
-            worker.stop()
-        celery_app.conf.update(saved)
-        _reset_connections()
-        client.delete(queue)
+    with celery_broker(
+        env=env,
+        settings_module="tests.catalog.worker_settings",
+        redis_db=13,
+        transport_options={"visibility_timeout": 4},
+        log_dir=tmp_path,
+    ) as b:
+        yield {"new_worker": b.new_worker, "mail_dir": mail_dir}
 
 
 def sent_messages(mail_dir: Path) -> list[str]:
@@ -162,13 +56,6 @@ def sent_messages(mail_dir: Path) -> list[str]:
     separator = "-" * 79
     texts = [p.read_text() for p in sorted(mail_dir.iterdir())]
     return [m for text in texts for m in text.split(separator) if "Subject:" in m]
-
-
-def _reset_connections() -> None:
-    """Drop the producer's cached broker connections so the next publish uses the current broker_url."""
-    kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def finished(run: RefreshRun) -> Callable[[], bool]:

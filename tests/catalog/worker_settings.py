@@ -8,18 +8,8 @@ import os
 
 from config.settings.test import *  # noqa: F403
 
-CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BROKER_URL = os.environ["REDIS_URL"]
+# broker, queue and fast re-delivery come from config.settings.test (CELERY_WORKER_TEST=1)
 REDIS_URL = os.environ["REDIS_URL"]
-# a killed worker's unacknowledged tasks come back quickly
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 4,
-    "unacked_restore_interval": 1,
-    "unacked_restore_throttle": 1,
-}
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# tasks the worker queues itself (one per entry, notifications) go to the test's own queue
-CELERY_TASK_DEFAULT_QUEUE = os.environ["CATALOG_TEST_QUEUE"]
 CATALOG_HF_ENDPOINT = os.environ["CATALOG_HF_ENDPOINT"]
 CATALOG_HF_CACHE_DIR = os.environ["CATALOG_HF_CACHE_DIR"]
 CATALOG_HTTP_TIMEOUT = 10.0
