@@ -19,33 +19,14 @@ from apps.core.views import OrgMixin
 from . import selectors
 from .forms import CatalogFilterForm, RefreshForm, ScheduleForm
 from .licences import licence_facts
-from .models import CatalogEntry, RefreshRun
+from .models import TRACKED_FIELDS, CatalogEntry, RefreshRun
 from .services import catalog_refresh_request, catalog_schedule_update
 
-FACT_FIELDS = (
-    "provider_name",
-    "family",
-    "kind",
-    "licence_id",
-    "commercial_use",
-    "context_window",
-    "max_output_tokens",
-    "parameters_total",
-    "parameters_active",
-    "modalities_input",
-    "modalities_output",
-    "knowledge_cutoff",
-    "release_date",
-    "training_data_summary",
-    "fine_tuning",
-    "price_input_per_mtok",
-    "price_output_per_mtok",
-    "price_currency",
-    "downloads",
-    "likes",
-    "energy_kwh_per_mtok",
-    "carbon_kgco2e_per_mtok",
-    "lifecycle_status",
+# the factor sheet: every tracked fact but the ones shown elsewhere on the page
+FACT_FIELDS = tuple(
+    f
+    for f in TRACKED_FIELDS
+    if f not in ("display_name", "commercial_use_condition", "capabilities", "hf_sha", "hf_gated")
 )
 
 

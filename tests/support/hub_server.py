@@ -24,9 +24,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.support.http import LoopbackHTTPServer
 
 
 @dataclass
@@ -98,14 +100,15 @@ class Fault:
     location: str = ""
 
 
-class HubServer:
+class HubServer(LoopbackHTTPServer):
+    thread_name = "hub-server"
+
     def __init__(self) -> None:
+        super().__init__()
         self.repos: dict[str, Repo] = {}
         self.faults: dict[str, list[Fault]] = {}
         self.requests: list[tuple[str, str]] = []
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- configuration -------------------------------------------------------------------------------------
     def add_repo(self, repo_id: str, **kwargs: Any) -> Repo:
@@ -156,33 +159,14 @@ class HubServer:
     # -- life cycle ----------------------------------------------------------------------------------------
     @property
     def url(self) -> str:
-        assert self._httpd is not None
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     @property
     def host(self) -> str:
         return urlsplit(self.url).netloc
 
-    def start(self) -> HubServer:
-        handler = _make_handler(self)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="hub-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> HubServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
 
 def _split_repo_path(rest: str) -> tuple[str, str]:

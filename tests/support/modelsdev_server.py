@@ -11,9 +11,11 @@ import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
+
+from tests.support.http import LoopbackHTTPServer
 
 
 @dataclass
@@ -68,13 +70,15 @@ def sample_document() -> dict[str, Any]:
     }
 
 
-class ModelsDevServer:
+class ModelsDevServer(LoopbackHTTPServer):
+    thread_name = "modelsdev-server"
+
     def __init__(self, document: dict[str, Any] | None = None) -> None:
+        super().__init__()
         self.document = document if document is not None else sample_document()
         self.faults: list[Fault] = []
         self.requests: list[str] = []
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
 
     def set_document(self, document: dict[str, Any]) -> None:
         with self._lock:
@@ -90,32 +94,15 @@ class ModelsDevServer:
 
     @property
     def url(self) -> str:
-        assert self._httpd is not None
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/api.json"
+        return f"{self.origin}/api.json"
 
     @property
     def base(self) -> str:
         parts = urlsplit(self.url)
         return f"{parts.scheme}://{parts.netloc}"
 
-    def start(self) -> ModelsDevServer:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, name="modelsdev-server", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> ModelsDevServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
 
 def _make_handler(server: ModelsDevServer) -> type[BaseHTTPRequestHandler]:

@@ -6,45 +6,18 @@ from rest_framework import serializers
 
 from apps.catalog.api.fast import FastRepresentationMixin
 from apps.catalog.licences import licence_facts
-from apps.catalog.models import CatalogChange, CatalogChangeEvent, CatalogEntry, RefreshRun
+from apps.catalog.models import TRACKED_FIELDS, CatalogChange, CatalogChangeEvent, CatalogEntry, RefreshRun
 
 ENTRY_FIELDS = (
     "id",
     "key",
     "source",
     "provider_id",
-    "provider_name",
-    "family",
-    "display_name",
-    "kind",
     "hf_repo_id",
     "modelsdev_provider_id",
     "modelsdev_model_id",
-    "licence_id",
-    "commercial_use",
-    "commercial_use_condition",
-    "context_window",
-    "max_output_tokens",
-    "parameters_total",
-    "parameters_active",
-    "modalities_input",
-    "modalities_output",
-    "knowledge_cutoff",
-    "release_date",
-    "training_data_summary",
-    "fine_tuning",
-    "price_input_per_mtok",
-    "price_output_per_mtok",
-    "price_currency",
-    "downloads",
-    "likes",
-    "energy_kwh_per_mtok",
-    "carbon_kgco2e_per_mtok",
-    "lifecycle_status",
-    "capabilities",
-    "hf_sha",
+    *TRACKED_FIELDS,
     "hf_last_modified",
-    "hf_gated",
     "updated_at",
 )
 

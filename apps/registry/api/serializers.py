@@ -11,29 +11,9 @@ from apps.catalog.models import CatalogEntry
 from apps.organizations.models import Membership
 from apps.registry.models import RegisteredModel
 from apps.registry.selectors import CATALOG_SUMMARY_FIELDS, registered_model_factors
+from apps.registry.services import EDITABLE_FIELDS
 
-WRITE_FIELDS = (
-    "catalog_entry",
-    "name",
-    "provider",
-    "kind",
-    "status",
-    "hosting",
-    "owner",
-    "notes",
-    "own_licence_id",
-    "own_context_window",
-    "own_max_output_tokens",
-    "own_parameters_total",
-    "own_price_input_per_mtok",
-    "own_price_output_per_mtok",
-    "own_price_currency",
-    "measured_latency_ms",
-    "measured_throughput_tps",
-    "quality_score",
-    "quality_evaluation_set",
-    "measured_at",
-)
+WRITE_FIELDS = ("catalog_entry", *EDITABLE_FIELDS)
 
 
 class CatalogSummarySerializer(FastRepresentationMixin, serializers.ModelSerializer[CatalogEntry]):
