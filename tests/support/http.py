@@ -7,6 +7,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that gives up (the timeout and truncation faults) is expected here, not news
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class LoopbackHTTPServer:
     thread_name = "loopback-http"
 
@@ -23,8 +35,7 @@ class LoopbackHTTPServer:
         return f"http://{host!s}:{port}"
 
     def start(self) -> Self:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), self.handler_class())
         threading.Thread(target=self._httpd.serve_forever, name=self.thread_name, daemon=True).start()
         return self
 
