@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 from apps.accounts.models import ApiToken, User
 from apps.accounts.services import api_token_create, api_token_revoke
 from apps.core.forms import apply_validation_error
-from apps.core.permissions import ADMINS
+from apps.core.permissions import ADMINS, AUDIT_READERS
 from apps.core.views import OrgMixin
 from apps.organizations import selectors
 from apps.organizations.forms import (
@@ -73,7 +73,10 @@ class OrganizationDashboardView(OrgMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["member_count"] = selectors.organization_members(organization=self.organization).count()
+        overview = selectors.organization_overview(
+            organization=self.organization, include_activity=self.can(*AUDIT_READERS)
+        )
+        context.update(overview=overview, member_count=overview.member_count)
         return context
 
 
