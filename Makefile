@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
-OIDC_DIR := tests/support/oidc_provider
 PYTEST_ARGS ?=
 
 .PHONY: run test install install-test system-deps system-deps-test node-deps messages lint types \
@@ -36,9 +35,10 @@ $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt requirements/
 
 install: $(STAMP)
 
+# test-only npm packages (the loopback OIDC provider, axe-core): one folder each under tests/support/
 node-deps:
-	@if [ -f $(OIDC_DIR)/package-lock.json ] && [ ! -d $(OIDC_DIR)/node_modules ]; then \
-	  npm ci --prefix $(OIDC_DIR) --no-audit --no-fund --silent; fi
+	@for lock in tests/support/*/package-lock.json; do d=$$(dirname $$lock); \
+	  [ -d $$d/node_modules ] || npm ci --prefix $$d --no-audit --no-fund --silent || exit 1; done
 
 messages: install
 	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules --ignore=tests --ignore=var
