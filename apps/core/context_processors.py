@@ -17,6 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     organization = getattr(request, "organization", None)
     membership = getattr(request, "membership", None)
     if organization is not None and membership is not None:
+        # every page under /o/<slug>/ gets these (set by OrgMixin), whatever view renders it
+        context["organization"] = organization
+        context["membership"] = membership
         context["current_organization"] = organization
         context["org_nav"] = items_for(organization=organization, membership=membership, current_path=request.path)
     return context

@@ -154,7 +154,7 @@ class MemberRemoveView(OrgMixin, View):
         return render(
             request,
             "organizations/member_remove.html",
-            {"member": member, "organization": self.organization, "membership": self.membership},
+            {"member": member},
         )
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:

@@ -116,7 +116,7 @@ class RegistryCreateView(OrgMixin, View):
         return self._render(request, form, entry, status=400)
 
     def _render(self, request: HttpRequest, form: Any, entry: Any, status: int = 200) -> HttpResponse:
-        context = {"form": form, "entry": entry, "organization": self.organization, "membership": self.membership}
+        context = {"form": form, "entry": entry}
         return render(request, self.template_name, context, status=status)
 
 
@@ -156,8 +156,6 @@ class RegistryEditView(_RegisteredMixin, View):
             "form": form,
             "entry": registered.catalog_entry,
             "registered": registered,
-            "organization": self.organization,
-            "membership": self.membership,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -168,7 +166,7 @@ class RegistryDeleteView(_RegisteredMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         registered = self.get_registered()
-        context = {"registered": registered, "organization": self.organization, "membership": self.membership}
+        context = {"registered": registered}
         return render(request, "registry/delete.html", context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -179,7 +179,7 @@ class ConnectionCreateView(AdminPage, View):
             return render(
                 request,
                 "sso/connection_choose.html",
-                {"organization": self.organization, "membership": self.membership},
+                {},
             )
         form = FORMS[protocol](creating=True)
         return self._render(form, protocol)
@@ -189,8 +189,6 @@ class ConnectionCreateView(AdminPage, View):
             self.request,
             self.template_name,
             {
-                "organization": self.organization,
-                "membership": self.membership,
                 "form": form,
                 "protocol": protocol,
                 "protocol_label": Protocol(protocol).label,
@@ -241,8 +239,6 @@ class ConnectionEditView(AdminPage, View):
             self.request,
             self.template_name,
             {
-                "organization": self.organization,
-                "membership": self.membership,
                 "form": form,
                 "connection": connection,
                 "protocol": connection.protocol,
@@ -288,8 +284,6 @@ class ConnectionTestView(AdminPage, View):
             request,
             "sso/connection_detail.html",
             {
-                "organization": self.organization,
-                "membership": self.membership,
                 "connection": connection,
                 "endpoints": endpoints(connection),
                 "report": report,
@@ -302,7 +296,7 @@ class ConnectionDeleteView(AdminPage, View):
         return render(
             request,
             "sso/connection_delete.html",
-            {"organization": self.organization, "membership": self.membership, "connection": self.connection(pk)},
+            {"connection": self.connection(pk)},
         )
 
     def post(self, request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
@@ -324,8 +318,6 @@ class DomainListView(AdminPage, View):
             self.request,
             self.template_name,
             {
-                "organization": self.organization,
-                "membership": self.membership,
                 "form": form,
                 "domains": selectors.domains(organization=self.organization),
             },
@@ -359,8 +351,6 @@ class DomainDetailView(AdminPage, View):
             self.request,
             self.template_name,
             {
-                "organization": self.organization,
-                "membership": self.membership,
                 "domain": domain,
                 "email_form": email_form or DomainEmailForm(),
             },
@@ -433,8 +423,6 @@ class PolicyView(AdminPage, View):
             self.request,
             self.template_name,
             {
-                "organization": self.organization,
-                "membership": self.membership,
                 "form": form,
                 "connections": selectors.enabled_connections(organization=self.organization),
             },
