@@ -64,6 +64,8 @@ class TestSsoPages(PageIsolationCase):
         Page("sso:signin", read_roles=ALL_ROLES),
     ]
     covered_models = (SsoPolicy,)
+    # the policy API is a singleton (no list/detail pair): explicit tests in tests/sso/test_policy_api.py
+    extra_url_names = ("sso-api:policy",)
 
     def post_data(self, page: Page, organization: Any, members: dict[str, Any], obj: Any) -> dict[str, Any]:
         if page.url_name == "sso:domains":

@@ -4,7 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from apps.sso.models import SsoConnection, SsoDomain
+from apps.core.api.fields import MemberField
+from apps.sso.models import SsoConnection, SsoDomain, SsoPolicy
 from apps.sso.socialapps import endpoints
 
 
@@ -85,6 +86,24 @@ class SsoDomainSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 class DomainEmailSerializer(serializers.Serializer):  # type: ignore[type-arg]
     local_part = serializers.CharField(max_length=64)
+
+
+class SsoPolicySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """The organization's sign-in policy. ``break_glass_user`` is the user id of the emergency admin
+    (``null`` for none); it must be a member of the organization, and the policy service checks that
+    the member is an admin."""
+
+    break_glass_user = MemberField(
+        required=False,
+        allow_null=True,
+        label=SsoPolicy._meta.get_field("break_glass_user").verbose_name,
+        help_text=SsoPolicy._meta.get_field("break_glass_user").help_text,
+    )
+
+    class Meta:
+        model = SsoPolicy
+        fields = ["sso_required", "mfa_required", "break_glass_user", "updated_at"]
+        read_only_fields = ["updated_at"]
 
 
 def service_fields(validated: dict[str, Any]) -> dict[str, Any]:

@@ -3,23 +3,24 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import generics, mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.core.api.viewsets import OrgGenericViewSet, OrgModelViewSet
+from apps.core.api.viewsets import OrgGenericViewSet, OrgModelViewSet, OrgViewSetMixin
 from apps.core.permissions import ADMINS
 from apps.sso import selectors, services
 from apps.sso.api.serializers import (
     DomainEmailSerializer,
     SsoConnectionSerializer,
     SsoDomainSerializer,
+    SsoPolicySerializer,
     TestReportSerializer,
     service_fields,
 )
 from apps.sso.forms import new_key
-from apps.sso.models import SsoConnection, SsoDomain
+from apps.sso.models import SsoConnection, SsoDomain, SsoPolicy
 from apps.sso.services import COMMON_FIELDS, OIDC_FIELDS, SAML_FIELDS
 
 
@@ -129,3 +130,28 @@ class SsoDomainViewSet(
             local_part=body.validated_data["local_part"],
         )
         return Response(SsoDomainSerializer(domain).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SsoPolicyView(OrgViewSetMixin, generics.RetrieveUpdateAPIView):  # type: ignore[type-arg]
+    """The organization's sign-in policy, a singleton (admins only). Writes go through
+    ``services.policy_update`` — the same rules and ``sso.policy.updated`` audit event as the policy
+    page. Fields left out of a PATCH (or PUT) keep their current values."""
+
+    serializer_class = SsoPolicySerializer
+    read_roles = ADMINS
+    write_roles = ADMINS
+    http_method_names = ["get", "patch", "put", "head", "options"]
+
+    def get_object(self) -> SsoPolicy:
+        return selectors.policy(organization=self.organization)
+
+    def perform_update(self, serializer: SsoPolicySerializer) -> None:  # type: ignore[override]
+        current: SsoPolicy = serializer.instance  # type: ignore[assignment]
+        data = serializer.validated_data
+        serializer.instance = services.policy_update(
+            organization=self.organization,
+            actor=self.request.user,
+            sso_required=data.get("sso_required", current.sso_required),
+            mfa_required=data.get("mfa_required", current.mfa_required),
+            break_glass_user=data.get("break_glass_user", current.break_glass_user),
+        )
