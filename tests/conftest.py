@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.core.tenancy import org_scope
@@ -37,6 +38,16 @@ def _flush_as_superuser() -> None:
 
 
 _flush_as_superuser()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language. The locale middleware activates the request's
+    language on the test's thread and nothing switches it back, so without this a Russian page
+    request would leak into whichever test the worker runs next."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def _members(org: Organization, prefix: str) -> dict[str, Any]:

@@ -11,16 +11,17 @@ import json
 import selectors
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urljoin
 
 import requests
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "support" / "oidc_provider"
-START_TIMEOUT = 30.0
+START_TIMEOUT = 45.0
 
 
 class OidcProviderError(RuntimeError):
@@ -37,36 +38,59 @@ class RegisteredClient:
 class OidcProvider:
     """A running node oidc-provider process."""
 
-    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+    def __init__(self, process: subprocess.Popen[str], port: int, stderr_file: IO[str]) -> None:
         self.process = process
+        self.stderr_file = stderr_file
         self.port = port
         self.issuer = f"http://127.0.0.1:{port}"
         self.discovery_url = f"{self.issuer}/.well-known/openid-configuration"
 
     # -- lifecycle -------------------------------------------------------------------------------
     @classmethod
-    def start(cls) -> OidcProvider:
+    def start(cls, attempts: int = 3) -> OidcProvider:
+        """Start the provider; a start that fails (no port line, or no discovery answer, within
+        START_TIMEOUT) is retried with a fresh process, and the final error says what each try saw."""
         node = shutil.which("node")
         if node is None:
             raise OidcProviderError("node is not installed")
         if not (PROJECT_DIR / "node_modules" / "oidc-provider").is_dir():
             raise OidcProviderError(f"run `npm ci --prefix {PROJECT_DIR}` first (oidc-provider is not installed)")
+        failures: list[str] = []
+        for _ in range(attempts):
+            try:
+                return cls._start_once(node)
+            except OidcProviderError as exc:
+                failures.append(str(exc))
+        raise OidcProviderError("oidc-provider did not start: " + " | ".join(failures))
+
+    @classmethod
+    def _start_once(cls, node: str) -> OidcProvider:
+        # stderr goes to a file, not a pipe: nobody reads it while tests run, and a full pipe would
+        # block the provider on its next warning.
+        stderr_file = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         process = subprocess.Popen(
             [node, str(PROJECT_DIR / "server.mjs")],
             cwd=PROJECT_DIR,
-            stdin=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=stderr_file,
             text=True,
         )
-        deadline = time.monotonic() + START_TIMEOUT
-        port = cls._read_port(process, deadline)
-        provider = cls(process, port)
+        started = time.monotonic()
+        deadline = started + START_TIMEOUT
+        try:
+            port = cls._read_port(process, started, deadline)
+        except OidcProviderError as exc:
+            stderr_file.seek(0)
+            stderr = stderr_file.read()[-2000:].strip()
+            stderr_file.close()
+            raise OidcProviderError(f"{exc}; stderr: {stderr}") from None
+        provider = cls(process, port, stderr_file)
         provider._wait_ready(deadline)
         return provider
 
     @staticmethod
-    def _read_port(process: subprocess.Popen[str], deadline: float) -> int:
+    def _read_port(process: subprocess.Popen[str], started: float, deadline: float) -> int:
         assert process.stdout is not None
         selector = selectors.DefaultSelector()
         selector.register(process.stdout, selectors.EVENT_READ)
@@ -80,9 +104,17 @@ class OidcProvider:
                         return int(line.split()[1])
         finally:
             selector.close()
-        process.kill()
-        stderr = process.stderr.read() if process.stderr else ""
-        raise OidcProviderError(f"oidc-provider did not start: {stderr[-2000:]}")
+        elapsed = time.monotonic() - started
+        returncode = process.poll()
+        if returncode is None:
+            process.kill()
+            process.wait(timeout=5)
+            what = f"no LISTENING line after {elapsed:.1f} s (killed)"
+        else:
+            what = f"exited with code {returncode} after {elapsed:.1f} s"
+        if process.stdout:
+            process.stdout.close()
+        raise OidcProviderError(what)
 
     def _wait_ready(self, deadline: float) -> None:
         """Poll the discovery URL until it answers (no sleeping: each failed attempt waits on the
@@ -99,22 +131,22 @@ class OidcProvider:
                 self.process.wait(timeout=0.05)
             except subprocess.TimeoutExpired:
                 continue
-            raise OidcProviderError(f"oidc-provider exited with {self.process.returncode}")
+            self.stop()
+            raise OidcProviderError(f"exited with code {self.process.returncode} before answering")
         self.stop()
-        raise OidcProviderError(f"oidc-provider not ready: {last_error}")
+        raise OidcProviderError(f"discovery did not answer within {START_TIMEOUT:.0f} s: {last_error}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            if self.process.stdin:
-                self.process.stdin.close()
+            self.process.terminate()
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                stream.close()
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.stderr_file.close()
 
     # -- protocol helpers ------------------------------------------------------------------------
     def register_client(self, redirect_uri: str, *, auth_method: str = "client_secret_post") -> RegisteredClient:

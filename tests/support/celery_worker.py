@@ -77,7 +77,13 @@ class WorkerProcess:
         ]  # fmt: skip
         with self.log.open("wb") as handle:
             self.proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+                cmd,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_for(lambda: "ready." in self.output() or self.proc.poll() is not None, 60, "the worker to start")  # type: ignore[union-attr]
         assert self.proc.poll() is None, self.output()

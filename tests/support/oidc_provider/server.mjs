@@ -1,7 +1,7 @@
 // A real OpenID Connect provider (panva/oidc-provider) for Charter's SSO tests.
 //
 // It listens on 127.0.0.1 on a port the OS picks, prints one line `LISTENING <port>` on stdout and
-// exits when its stdin closes (so a crashed test run never leaves it behind). Everything is in memory.
+// exits on SIGTERM or when its parent process goes away. Everything is in memory.
 //
 // Test-only conveniences (the protocol endpoints themselves are the library's own):
 // * Dynamic Client Registration (RFC 7591) at /reg is open, so each test registers its own client
@@ -161,9 +161,13 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`LISTENING ${port}\n`);
 });
 
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(0));
-process.stdin.resume();
-for (const signal of ['SIGTERM', 'SIGINT']) {
+// Lifetime: the test run stops it with SIGTERM; if the test process dies first, the provider notices
+// that it was re-parented and exits, so a crashed run never leaves it behind. (Not tied to stdin: a
+// harness that hands the test run an odd stdin must not be able to end the provider early.)
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(0);
+}, 500).unref();
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(signal, () => process.exit(0));
 }
