@@ -218,3 +218,36 @@ def test_run_progress_partial_polls_while_running(org_a: Any, members_a: Any, cl
     run.status, run.finished_at = "finished", run.created_at
     run.save()
     assert "hx-trigger" not in client_for(members_a["viewer"]).get(url).content.decode()
+
+
+def test_run_problems_are_explained_in_the_readers_language(
+    org_a: Any, members_a: Any, client_for: Callable[[Any], Any]
+) -> None:
+    """Workers store technical messages; the page explains each in the reader's language and keeps the
+    technical detail (host, status) as written."""
+    run = RefreshRun.objects.create(
+        source="hub",
+        status="finished",
+        errors=[
+            {"key": "hf:acme/a", "status": "failed", "message": "rate_limited: 429 from http://hub.test/api/models/a"},
+            {"key": "hf:acme/b", "status": "offline", "message": "The Hub is not reachable (ConnectError)"},
+            {"key": "hf:acme/c", "status": "failed", "message": "entry has no Hub id"},
+            {"key": "hf:acme/d", "status": "failed", "message": "something nobody planned for"},
+        ],
+    )
+    run.finished_at = run.created_at
+    run.save()
+    url = reverse("catalog:run_detail", kwargs={"org_slug": org_a.slug, "pk": run.pk})
+    client = client_for(members_a["viewer"])
+    english = client.get(url).content.decode()
+    assert "kept answering “too many requests”" in english
+    assert "429 from http://hub.test/api/models/a" in english
+    assert "could not be reached" in english and "ConnectError" in english
+    assert "has no Hugging Face repository id" in english
+    assert "something nobody planned for" in english
+    client.cookies["django_language"] = "ru"
+    russian = client.get(url).content.decode()
+    assert "too many requests" not in russian.replace("429 from", "")
+    assert "429 from http://hub.test/api/models/a" in russian
+    assert "has no Hugging Face repository id" not in russian
+    assert "something nobody planned for" in russian

@@ -26,3 +26,13 @@ def fact(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return value
+
+
+@register.filter
+def run_problem(error: Any) -> Any:
+    """A refresh-run problem (a dict with ``message`` and ``status``) as a translated summary and detail."""
+    from apps.catalog.run_problems import describe
+
+    if not isinstance(error, dict):
+        return describe(str(error))
+    return describe(str(error.get("message") or ""), str(error.get("status") or ""))
