@@ -8,7 +8,7 @@ from typing import Any
 from allauth.account.internal.emailkit import valid_email_or_none
 
 from apps.sso.models import SsoConnection
-from apps.sso.socialapps import DEFAULT_SAML_ATTRIBUTES
+from apps.sso.socialapps import DEFAULT_SAML_ATTRIBUTES, SAML_NAMEID_TRANSIENT
 
 MAX_GROUPS = 500
 
@@ -20,6 +20,8 @@ class IdentityClaims:
     email_verified: bool = False
     full_name: str = ""
     groups: list[str] = field(default_factory=list)
+    # SAML: the uid is a transient NameID (a new value at every sign-in), unusable as an identity key.
+    transient_name_id: bool = False
 
 
 def _lookup(data: dict[str, Any], path: str) -> Any:
@@ -101,10 +103,16 @@ def extract(connection: SsoConnection, sociallogin: Any) -> IdentityClaims:
     if connection.groups_claim:
         for value in attributes.get(connection.groups_claim, []):
             groups.extend(_as_list(value) if not isinstance(value, str) else [value])
+    # Recorded by apps.sso.saml_provider.CharterSAMLProvider while allauth read the response.
+    provider = getattr(sociallogin, "provider", None)
+    transient = bool(getattr(provider, "uid_from_name_id", False)) and (
+        getattr(provider, "name_id_format", "") == SAML_NAMEID_TRANSIENT
+    )
     return IdentityClaims(
         uid=str(account.uid),
         email=(valid_email_or_none(email) or "").lower(),
         email_verified=False,  # SAML has no standard for it; Charter relies on the verified domain
         full_name=f"{first} {last}".strip()[:200],
         groups=groups[:MAX_GROUPS],
+        transient_name_id=transient,
     )

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from apps.sso.crypto import SecretDecryptionError, decrypt_secret
 from apps.sso.fetch import FetchError, fetch
 from apps.sso.models import SsoConnection
-from apps.sso.saml_metadata import MetadataError, certificate_info, parse_idp_metadata
+from apps.sso.saml_metadata import IdpMetadata, MetadataError, certificate_info, parse_idp_metadata
+from apps.sso.socialapps import SAML_NAMEID_TRANSIENT
 
 
 @dataclass
@@ -159,6 +161,27 @@ def _check_certificate(report: Report, cert: str) -> None:
         )
 
 
+def _check_idp_requirements(report: Report, connection: SsoConnection, metadata: IdpMetadata) -> None:
+    formats = metadata.name_id_formats
+    if not connection.saml_uid_attribute and formats and all(f == SAML_NAMEID_TRANSIENT for f in formats):
+        report.add(
+            "warning",
+            _(
+                "The identity provider offers only transient NameIDs, which change at every sign-in, and no user "
+                "ID attribute is set: sign-ins will be refused. Configure a persistent NameID at the identity "
+                "provider, or name a user ID attribute."
+            ),
+        )
+    if metadata.wants_signed_requests and not connection.saml_sign_requests:
+        report.add(
+            "warning",
+            _(
+                "The identity provider wants signed authentication requests: turn on “Sign authentication "
+                "requests” and register the certificate from our metadata at the identity provider."
+            ),
+        )
+
+
 def check_saml(connection: SsoConnection) -> Report:
     report = Report()
     metadata = None
@@ -174,6 +197,8 @@ def check_saml(connection: SsoConnection) -> Report:
             metadata = parse_idp_metadata(connection.saml_metadata_xml, entity_id=connection.saml_idp_entity_id)
         except MetadataError as exc:
             report.add("error", str(exc))
+    if metadata is not None:
+        _check_idp_requirements(report, connection, metadata)
     if metadata is not None and (
         metadata.sso_url != connection.saml_idp_sso_url or metadata.certificate != connection.saml_idp_certificate
     ):
@@ -191,6 +216,17 @@ def check_saml(connection: SsoConnection) -> Report:
         _check_certificate(report, connection.saml_idp_certificate)
     if connection.saml_allow_idp_initiated:
         report.add("warning", _("IdP-initiated sign-in is allowed; it cannot be tied to a request from this site."))
+    if connection.saml_sign_requests and connection.has_sp_key_pair:
+        try:
+            decrypt_secret(connection.saml_sp_private_key)
+        except SecretDecryptionError:
+            report.add(
+                "error",
+                _(
+                    "The key that signs authentication requests cannot be decrypted with the configured keys "
+                    "(SSO_ENCRYPTION_KEY or SECRET_KEY changed): sign-ins fail until a new key pair is generated."
+                ),
+            )
     return report
 
 

@@ -144,6 +144,7 @@ class SamlConnectionForm(ConnectionForm):
             "saml_first_name_attribute",
             "saml_last_name_attribute",
             "saml_allow_idp_initiated",
+            "saml_sign_requests",
             "is_enabled",
             "jit_provisioning",
             "default_role",

@@ -106,6 +106,18 @@ class SsoConnection(OrganizationOwned):
         help_text=_("Accept unsolicited responses (started from the IdP's portal). Off is safer."),
     )
 
+    saml_sign_requests = models.BooleanField(
+        _("sign authentication requests"),
+        default=False,
+        help_text=_(
+            "Sign the requests sent to the identity provider with this connection's own key. The certificate "
+            "is published in the service-provider metadata; register it at the IdP if it asks for signed requests."
+        ),
+    )
+    # Generated when signing is first turned on (apps.sso.sp_keys); kept when it is turned off again.
+    saml_sp_certificate = models.TextField(blank=True, editable=False)  # base64 DER, public
+    saml_sp_private_key = models.TextField(blank=True, editable=False)  # Fernet token of the PEM key, see crypto
+
     social_app = models.OneToOneField(
         "socialaccount.SocialApp", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
@@ -136,6 +148,16 @@ class SsoConnection(OrganizationOwned):
     @property
     def has_client_secret(self) -> bool:
         return bool(self.oidc_client_secret)
+
+    @property
+    def has_sp_key_pair(self) -> bool:
+        return bool(self.saml_sp_certificate and self.saml_sp_private_key)
+
+    @property
+    def sp_certificate_fingerprint(self) -> str:
+        from apps.sso.sp_keys import certificate_fingerprint
+
+        return certificate_fingerprint(self.saml_sp_certificate)
 
     def mapped_roles(self, groups: list[str]) -> set[str]:
         wanted = {str(g) for g in groups}

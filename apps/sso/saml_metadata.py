@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 
 class MetadataError(Exception):
@@ -23,6 +24,8 @@ class IdpMetadata:
     entity_id: str
     sso_url: str
     certificates: list[str] = field(default_factory=list)  # base64 DER, signing certificates first
+    name_id_formats: list[str] = field(default_factory=list)  # the IdP's <NameIDFormat>s, in order
+    wants_signed_requests: bool = False  # WantAuthnRequestsSigned="true"
 
     @property
     def certificate(self) -> str:
@@ -56,7 +59,33 @@ def parse_idp_metadata(xml: str | bytes, *, entity_id: str = "") -> IdpMetadata:
             certs.append(cert)
     if not certs:
         raise MetadataError(_("The metadata contains no signing certificate."))
-    return IdpMetadata(entity_id=found_entity, sso_url=sso_url, certificates=[normalize_certificate(c) for c in certs])
+    name_id_formats, wants_signed = _idp_descriptor_details(xml, found_entity)
+    return IdpMetadata(
+        entity_id=found_entity,
+        sso_url=sso_url,
+        certificates=[normalize_certificate(c) for c in certs],
+        name_id_formats=name_id_formats,
+        wants_signed_requests=wants_signed,
+    )
+
+
+def _idp_descriptor_details(xml: str | bytes, entity_id: str) -> tuple[list[str], bool]:
+    """NameID formats and WantAuthnRequestsSigned of the IdP entity (python3-saml keeps only the first
+    format). Same hardened parser (no DTD, no entities); the document already parsed once."""
+    try:
+        dom = OneLogin_Saml2_XML.to_etree(xml)
+    except Exception:  # already reported by parse_idp_metadata if it were broken
+        return [], False
+    for descriptor in OneLogin_Saml2_XML.query(dom, "//md:EntityDescriptor/md:IDPSSODescriptor"):
+        if descriptor.getparent().get("entityID") != entity_id:
+            continue
+        formats = [
+            (OneLogin_Saml2_XML.element_text(node) or "").strip()
+            for node in OneLogin_Saml2_XML.query(descriptor, "./md:NameIDFormat")
+        ]
+        wants = (descriptor.get("WantAuthnRequestsSigned") or "").strip().lower() in ("true", "1")
+        return [f for f in formats if f], wants
+    return [], False
 
 
 def normalize_certificate(text: str) -> str:

@@ -33,7 +33,8 @@ from apps.sso.domains import VERIFICATION_LOCAL_PARTS, email_domain, normalize_d
 from apps.sso.fetch import FetchError, fetch
 from apps.sso.models import Protocol, SsoConnection, SsoDomain, SsoPolicy
 from apps.sso.saml_metadata import MetadataError, normalize_certificate, parse_idp_metadata
-from apps.sso.socialapps import is_complete, sync_social_app
+from apps.sso.socialapps import SAML_NAMEID_TRANSIENT, is_complete, saml_sp_entity_id, sync_social_app
+from apps.sso.sp_keys import certificate_fingerprint, new_encrypted_sp_key_pair
 
 EMAIL_CHALLENGE_TTL = timedelta(hours=24)
 EMAIL_RESEND_INTERVAL = timedelta(minutes=5)  # no mail-bombing of a domain's hostmaster
@@ -52,6 +53,7 @@ SAML_FIELDS = (
     "saml_first_name_attribute",
     "saml_last_name_attribute",
     "saml_allow_idp_initiated",
+    "saml_sign_requests",
 )
 AUDITED_FIELDS = ["name", "protocol", "key", "is_enabled", *COMMON_FIELDS[2:], *OIDC_FIELDS, *SAML_FIELDS]
 AUDITED_FIELDS.remove("saml_metadata_xml")  # large; its effect shows in entity id / URL / certificate
@@ -149,7 +151,19 @@ def _assign(connection: SsoConnection, fields: dict[str, Any]) -> None:
 def _connection_snapshot(connection: SsoConnection) -> dict[str, Any]:
     data = snapshot(connection, AUDITED_FIELDS)
     data["client_secret_set"] = connection.has_client_secret
+    if connection.is_saml:
+        # The certificate's fingerprint shows a (re)generated key pair; the private key is never audited.
+        data["sp_certificate_sha256"] = certificate_fingerprint(connection.saml_sp_certificate)
     return data
+
+
+def _ensure_sp_key_pair(connection: SsoConnection) -> None:
+    """Generate the connection's SP signing key pair the first time request signing is turned on. It is
+    kept when signing is turned off, so that turning it on again needs no new registration at the IdP."""
+    if connection.is_saml and connection.saml_sign_requests and not connection.has_sp_key_pair:
+        certificate, encrypted_key = new_encrypted_sp_key_pair(saml_sp_entity_id(connection.provider_id))
+        connection.saml_sp_certificate = certificate
+        connection.saml_sp_private_key = encrypted_key
 
 
 def _save_connection(connection: SsoConnection) -> None:
@@ -183,6 +197,7 @@ def connection_create(
         connection.oidc_client_secret = encrypt_secret(client_secret.strip())
     if connection.is_saml:
         _apply_saml_source(connection, refresh=True)
+        _ensure_sp_key_pair(connection)
     connection.full_clean()
     _validate_connection(connection)
     if SsoConnection.objects.filter(organization=organization, key=key).exists():
@@ -239,6 +254,7 @@ def connection_update(
     if connection.is_saml:
         changed_source = source_before != (connection.saml_metadata_url, connection.saml_metadata_xml)
         _apply_saml_source(connection, refresh=refresh_metadata or changed_source)
+        _ensure_sp_key_pair(connection)
     if was_enabled and not connection.is_enabled:
         _ensure_policy_still_satisfied(organization, without=connection)
     connection.full_clean()
@@ -567,6 +583,11 @@ class LoginOutcome:
 REFUSALS = {
     "connection_disabled": lambda: _("This sign-in method is switched off. Ask your administrator."),
     "no_uid": lambda: _("The identity provider did not identify the user."),
+    "saml_transient_name_id": lambda: _(
+        "The identity provider identified you only by a temporary (transient) NameID, which changes at every "
+        "sign-in, so your account cannot be recognised. Ask your administrator to have the identity provider "
+        "send a persistent NameID, or to name a user ID attribute for this connection."
+    ),
     "not_provisioned": lambda: _(
         "You have no account here yet, and this organization does not create accounts "
         "automatically. Ask your administrator for an invitation."
@@ -732,6 +753,11 @@ def sso_login(
             return _refuse(connection, "connection_disabled", uid=claims.uid)
         if not claims.uid:
             return _refuse(connection, "no_uid")
+        if claims.transient_name_id:
+            # Keyed on a value that changes at every sign-in, each login would be a new identity.
+            return _refuse(
+                connection, "saml_transient_name_id", uid=claims.uid, detail="NameID format " + SAML_NAMEID_TRANSIENT
+            )
         created = linked = False
         if sociallogin.is_existing:
             user = sociallogin.user

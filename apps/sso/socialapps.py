@@ -1,10 +1,11 @@
 """Keeping django-allauth's ``SocialApp`` rows in step with :class:`SsoConnection`.
 
 A connection has a SocialApp only while it is enabled: allauth's login, callback and ACS views answer 404
-for a disabled connection. The row carries no secret: the OIDC client secret is decrypted and put on the
-in-memory app by :class:`apps.sso.adapters.SsoSocialAccountAdapter` when allauth loads it. Settings that
-depend on the deployment rather than on the connection (single-label host names in tests) are added there
-too.
+for a disabled connection. The row carries no secret: the OIDC client secret and the SAML SP private key
+(for signed AuthnRequests) are decrypted and put on the in-memory app by
+:class:`apps.sso.adapters.SsoSocialAccountAdapter` when allauth loads it. Settings that depend on the
+deployment rather than on the connection (single-label host names in tests) are added there too, and a
+SAML app's settings are recomputed from the connection there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.urls import reverse
+from onelogin.saml2.constants import OneLogin_Saml2_Constants
 
 from apps.sso.models import Protocol, SsoConnection
 
@@ -38,6 +40,9 @@ DEFAULT_SAML_ATTRIBUTES: dict[str, list[str]] = {
         "sn",
     ],
 }
+
+SAML_NAMEID_PERSISTENT = OneLogin_Saml2_Constants.NAMEID_PERSISTENT
+SAML_NAMEID_TRANSIENT = OneLogin_Saml2_Constants.NAMEID_TRANSIENT
 
 ALLAUTH_PROVIDER = {Protocol.OIDC: "openid_connect", Protocol.SAML: "saml"}
 
@@ -99,6 +104,31 @@ def app_settings_for(connection: SsoConnection) -> dict[str, Any]:
     }
     if connection.saml_uid_attribute:
         mapping["uid"] = [connection.saml_uid_attribute]
+    advanced: dict[str, Any] = {
+        "strict": True,
+        "want_assertion_signed": True,
+        "want_message_signed": False,
+        "reject_deprecated_algorithm": True,
+        "reject_idp_initiated_sso": not connection.saml_allow_idp_initiated,
+        "want_attribute_statement": False,
+        "want_name_id": True,
+        "allow_single_label_domains": False,
+    }
+    if not connection.saml_uid_attribute:
+        # The NameID is the identity key: ask for a persistent one (NameIDPolicy of the AuthnRequest and
+        # NameIDFormat of our metadata). With a user ID attribute the NameID does not matter, and asking for
+        # a format the IdP is not set up for would make strict IdPs answer InvalidNameIDPolicy.
+        advanced["name_id_format"] = SAML_NAMEID_PERSISTENT
+    if connection.saml_sign_requests and connection.has_sp_key_pair:
+        # The private key is added in memory by runtime_settings, never stored in the SocialApp row.
+        advanced.update(
+            {
+                "authn_request_signed": True,
+                "signature_algorithm": OneLogin_Saml2_Constants.RSA_SHA256,
+                "digest_algorithm": OneLogin_Saml2_Constants.SHA256,
+                "x509cert": connection.saml_sp_certificate,
+            }
+        )
     return {
         **common,
         "idp": {
@@ -108,16 +138,7 @@ def app_settings_for(connection: SsoConnection) -> dict[str, Any]:
         },
         "sp": {"entity_id": saml_sp_entity_id(connection.provider_id)},
         "attribute_mapping": mapping,
-        "advanced": {
-            "strict": True,
-            "want_assertion_signed": True,
-            "want_message_signed": False,
-            "reject_deprecated_algorithm": True,
-            "reject_idp_initiated_sso": not connection.saml_allow_idp_initiated,
-            "want_attribute_statement": False,
-            "want_name_id": True,
-            "allow_single_label_domains": False,
-        },
+        "advanced": advanced,
     }
 
 
@@ -155,12 +176,18 @@ def sync_social_app(connection: SsoConnection) -> SocialApp | None:
 
 
 def runtime_settings(app: SocialApp, connection: SsoConnection) -> None:
-    """Complete an in-memory SocialApp loaded by allauth: the decrypted secret, deployment flags."""
+    """Complete an in-memory SocialApp loaded by allauth: the decrypted OIDC client secret or SAML SP
+    private key, deployment flags. Raises SecretDecryptionError when a stored secret cannot be decrypted."""
     from apps.sso.crypto import decrypt_secret
 
     if connection.is_oidc:
         app.secret = decrypt_secret(connection.oidc_client_secret)
     else:
-        advanced = dict(app.settings.get("advanced", {}))
+        # Always the connection's current SAML settings, also for a row written before a setting existed
+        # (e.g. the NameID policy), so that no re-save is needed after an upgrade.
+        current = app_settings_for(connection)
+        advanced = dict(current["advanced"])
         advanced["allow_single_label_domains"] = bool(getattr(settings, "SSO_SAML_ALLOW_SINGLE_LABEL_DOMAINS", False))
-        app.settings = {**app.settings, "advanced": advanced}
+        if advanced.get("authn_request_signed"):
+            advanced["private_key"] = decrypt_secret(connection.saml_sp_private_key)
+        app.settings = {**current, "advanced": advanced}

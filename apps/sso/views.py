@@ -26,6 +26,7 @@ from apps.core.views import OrgMixin
 from apps.organizations.models import Membership
 from apps.sso import selectors, services
 from apps.sso.adapters import safe_local_path
+from apps.sso.crypto import SecretDecryptionError
 from apps.sso.forms import FORMS, DiscoveryForm, DomainEmailForm, DomainForm, PolicyForm
 from apps.sso.models import Protocol, SsoConnection, SsoDomain
 from apps.sso.socialapps import app_settings_for, endpoints, runtime_settings
@@ -92,7 +93,9 @@ class StartView(View):
 
 
 class SamlMetadataView(View):
-    """Our service-provider metadata for one SAML connection (its URL is also our SP entity ID)."""
+    """Our service-provider metadata for one SAML connection (its URL is also our SP entity ID): the ACS,
+    the NameID format we ask for and, when the connection signs its requests, the signing certificate with
+    ``AuthnRequestsSigned="true"``."""
 
     def get(self, request: HttpRequest, provider_id: str) -> HttpResponse:
         connection = selectors.connection_by_provider_id(provider_id)
@@ -103,7 +106,10 @@ class SamlMetadataView(View):
         app = SocialApp(
             provider="saml", provider_id=provider_id, client_id=provider_id, settings=app_settings_for(connection)
         )
-        runtime_settings(app, connection)
+        try:
+            runtime_settings(app, connection)  # python3-saml wants the SP key to publish the signing cert
+        except SecretDecryptionError as exc:
+            raise Http404 from exc
         config = build_saml_config(request, app.settings, provider_id)
         saml_settings = OneLogin_Saml2_Settings(settings=config, sp_validation_only=True)
         metadata = saml_settings.get_sp_metadata()

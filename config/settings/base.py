@@ -128,6 +128,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_ADAPTER = "apps.sso.adapters.SsoSocialAccountAdapter"
+# Charter's SAML provider class records the NameID format (transient NameIDs are refused as identity keys).
+SOCIALACCOUNT_PROVIDERS = {"saml": {"provider_class": "apps.sso.saml_provider.CharterSAMLProvider"}}
 # Fernet key for SSO client secrets; empty = derived from SECRET_KEY (set it to rotate SECRET_KEY safely)
 SSO_ENCRYPTION_KEY = env("SSO_ENCRYPTION_KEY", default="")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -80,3 +80,15 @@ def test_password_login_of_a_sso_only_member_is_refused(oidc_a: OidcSetup, membe
 def test_login_page_offers_the_sso_email_step(db: Any) -> None:
     page = browser().get(reverse("account_login")).content.decode()
     assert 'id="sso-discovery"' in page
+
+
+def test_allauth_uses_charters_saml_provider() -> None:
+    """apps/sso/saml_provider.py replaces allauth's SAML provider class (it records the NameID format that the
+    transient-NameID check needs); it must win the registry and keep allauth's SAML URLs."""
+    from allauth.socialaccount.providers import registry
+
+    from apps.sso.saml_provider import CharterSAMLProvider
+
+    registry.load()
+    assert registry.get_class("saml") is CharterSAMLProvider
+    assert reverse("saml_acs", urlconf="config.urls", kwargs={"organization_slug": "x"}) == "/accounts/saml/x/acs/"

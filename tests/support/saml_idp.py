@@ -4,7 +4,8 @@
 over HTTP on 127.0.0.1 with a port the OS picks:
 
 * ``GET  /metadata``  – the IdP's signed-with-nothing metadata (entity id, SSO endpoints, signing cert);
-* ``GET  /sso``       – HTTP-Redirect binding: parses the SP's AuthnRequest and shows a login form;
+* ``GET  /sso``       – HTTP-Redirect binding: parses the SP's AuthnRequest and shows a login form
+  (carrying the request's detached signature, ``SigAlg`` + ``Signature``, when it has one);
 * ``POST /sso/login`` – "signs in" the account given as JSON in the form and answers with the
   HTTP-POST binding form (SAMLResponse + RelayState) aimed at the SP's assertion consumer service.
 
@@ -13,6 +14,11 @@ posts the returned SAMLResponse to the SP. ``Fault`` values make one response de
 tampered after signing, signed with SHA-1, addressed to another audience, or signed by another key — so
 the SP's checks are exercised with what a broken or hostile IdP would really send. ``idp_initiated``
 builds an unsolicited response (no AuthnRequest).
+
+``SamlUser.name_id_format`` picks the NameID format of the response (persistent unless told otherwise,
+e.g. transient). ``SamlIdp(want_authn_requests_signed=True)`` makes pysaml2 refuse AuthnRequests that are
+not signed with a key from the SP's metadata (HTTP-Redirect signature, checked by pysaml2 itself) and
+says so in the IdP metadata; ``name_id_formats`` sets the formats the IdP metadata advertises.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.samlp import AuthnRequest
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
@@ -105,6 +112,7 @@ class SamlUser:
     surname: str = ""
     groups: list[str] = field(default_factory=list)
     extra: dict[str, list[str]] = field(default_factory=dict)
+    name_id_format: str = NAMEID_FORMAT_PERSISTENT
 
     def identity(self) -> dict[str, list[str]]:
         ident: dict[str, list[str]] = {}
@@ -138,7 +146,16 @@ class PostForm:
 class SamlIdp:
     """A pysaml2 IdP served over HTTP on loopback."""
 
-    def __init__(self, *, entity_id: str | None = None, keys: KeyPair | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        entity_id: str | None = None,
+        keys: KeyPair | None = None,
+        want_authn_requests_signed: bool = False,
+        name_id_formats: list[str] | None = None,
+    ) -> None:
+        self.want_authn_requests_signed = want_authn_requests_signed
+        self.name_id_formats = list(name_id_formats or [NAMEID_FORMAT_PERSISTENT])
         self.keys = keys or generate_key_pair()
         self.foreign_keys = generate_key_pair("Somebody else")
         self._tmp = tempfile.TemporaryDirectory(prefix="charter-saml-idp-")
@@ -202,8 +219,8 @@ class SamlIdp:
                             (self.sso_url, BINDING_HTTP_POST),
                         ]
                     },
-                    "name_id_format": [NAMEID_FORMAT_PERSISTENT],
-                    "want_authn_requests_signed": False,
+                    "name_id_format": list(self.name_id_formats),
+                    "want_authn_requests_signed": self.want_authn_requests_signed,
                     "policy": {
                         "default": {
                             "lifetime": {"minutes": 15},
@@ -225,12 +242,34 @@ class SamlIdp:
         return metadata.decode() if isinstance(metadata, bytes) else str(metadata)
 
     # -- protocol --------------------------------------------------------------------------------
-    def parse_authn_request(self, saml_request: str) -> tuple[str, str, str]:
+    def parse_authn_request(
+        self,
+        saml_request: str,
+        *,
+        relay_state: str | None = None,
+        sigalg: str | None = None,
+        signature: str | None = None,
+    ) -> tuple[str, str, str]:
         """HTTP-Redirect binding AuthnRequest → (request id, SP entity id, ACS URL)."""
-        server = self._server()
-        parsed = server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT)
-        message = parsed.message
+        message = self.authn_request(saml_request, relay_state=relay_state, sigalg=sigalg, signature=signature)
         return message.id, message.issuer.text, message.assertion_consumer_service_url
+
+    def authn_request(
+        self,
+        saml_request: str,
+        *,
+        relay_state: str | None = None,
+        sigalg: str | None = None,
+        signature: str | None = None,
+    ) -> AuthnRequest:
+        """The parsed AuthnRequest. When the IdP wants signed requests, pysaml2 raises unless ``signature``
+        (over SAMLRequest, RelayState and SigAlg) verifies with a signing certificate of the SP's metadata."""
+        server = self._server()
+        parsed = server.parse_authn_request(
+            saml_request, BINDING_HTTP_REDIRECT, relay_state=relay_state, sigalg=sigalg, signature=signature
+        )
+        message: AuthnRequest = parsed.message
+        return message
 
     def build_response(
         self,
@@ -258,7 +297,7 @@ class SamlIdp:
             in_response_to=in_response_to,
             destination=acs_url,
             sp_entity_id=audience,
-            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=user.name_id),
+            name_id=NameID(format=user.name_id_format, text=user.name_id),
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},
             sign_assertion=sign_assertion,
             sign_response=sign_response,
@@ -300,7 +339,12 @@ class SamlIdp:
         return parse_post_form(response.text)
 
     def handle_login_form(self, form: dict[str, str]) -> str:
-        request_id, sp_entity_id, acs_url = self.parse_authn_request(form["SAMLRequest"])
+        request_id, sp_entity_id, acs_url = self.parse_authn_request(
+            form["SAMLRequest"],
+            relay_state=form.get("RelayState"),
+            sigalg=form.get("SigAlg"),
+            signature=form.get("Signature"),
+        )
         if sp_entity_id not in self._sp_metadata:
             raise ValueError(f"unknown service provider {sp_entity_id}")
         user = SamlUser(**json.loads(form["user"]))
@@ -311,7 +355,7 @@ class SamlIdp:
             in_response_to=request_id,
             fault=Fault(form.get("fault", "none")),
         )
-        return render_post_form(PostForm(acs_url, saml_response, form.get("RelayState")))
+        return render_post_form(PostForm(acs_url, saml_response, form.get("RelayState") or None))
 
 
 def render_post_form(form: PostForm) -> str:
@@ -358,14 +402,15 @@ def _handler_for(idp: SamlIdp) -> type[BaseHTTPRequestHandler]:
             if url.path == "/metadata":
                 self._send(200, idp.metadata_xml(), "application/samlmetadata+xml")
             elif url.path == "/sso":
-                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                # Blank values kept: an empty RelayState is part of what a request signature covers.
+                query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
                 if "SAMLRequest" not in query:
                     self._send(400, "SAMLRequest missing")
                     return
                 hidden = "".join(
                     f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
                     for k, v in query.items()
-                    if k in ("SAMLRequest", "RelayState")
+                    if k in ("SAMLRequest", "RelayState", "SigAlg", "Signature")
                 )
                 self._send(200, f'<!doctype html><form method="post" action="/sso/login">{hidden}</form>')
             else:

@@ -16,7 +16,10 @@ class GroupRoleSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class SsoConnectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """An identity provider of the organization. ``client_secret`` is write-only: it is stored
-    encrypted and never returned (``has_client_secret`` tells whether one is set)."""
+    encrypted and never returned (``has_client_secret`` tells whether one is set). With
+    ``saml_sign_requests`` the connection signs its SAML AuthnRequests with its own key pair, generated when
+    first needed: ``saml_sp_certificate`` (read-only) is its public certificate; the private key is never
+    returned."""
 
     key = serializers.SlugField(max_length=40, required=False, help_text="Generated when omitted; immutable.")
     client_secret = serializers.CharField(
@@ -57,6 +60,8 @@ class SsoConnectionSerializer(serializers.ModelSerializer):  # type: ignore[type
             "saml_first_name_attribute",
             "saml_last_name_attribute",
             "saml_allow_idp_initiated",
+            "saml_sign_requests",
+            "saml_sp_certificate",
             "refresh_metadata",
             "endpoints",
             "last_tested_at",
@@ -64,7 +69,14 @@ class SsoConnectionSerializer(serializers.ModelSerializer):  # type: ignore[type
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["provider_id", "last_tested_at", "last_test_ok", "created_at", "updated_at"]
+        read_only_fields = [
+            "provider_id",
+            "saml_sp_certificate",
+            "last_tested_at",
+            "last_test_ok",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_endpoints(self, obj: SsoConnection) -> dict[str, str]:
         return endpoints(obj)
