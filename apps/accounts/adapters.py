@@ -32,3 +32,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if blocked is not None:
             return blocked
         return super().pre_login(request, user, **kwargs)
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        """A SAML sign-in keeps its NameID and SessionIndex in the session, for single logout."""
+        from apps.sso.saml_logout import remember_saml_session
+
+        remember_saml_session(request, user, signal_kwargs=kwargs.get("signal_kwargs"))
+        return super().post_login(request, user, **kwargs)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        """allauth's LogoutView asks before ending the session: a session that came through a SAML connection
+        with single logout goes on to the identity provider with a LogoutRequest."""
+        from apps.sso.saml_logout import sp_logout_redirect_url
+
+        return sp_logout_redirect_url(request) or str(super().get_logout_redirect_url(request))
+
+    def logout(self, request: HttpRequest) -> None:
+        from apps.sso.saml_logout import sp_logout_finished
+
+        user = request.user
+        super().logout(request)
+        sp_logout_finished(request, user)

@@ -21,7 +21,7 @@ from allauth.socialaccount.providers.base.constants import AuthError
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from apps.sso import selectors, services
+from apps.sso import saml_logout, selectors, services
 from apps.sso.claims import extract
 from apps.sso.crypto import SecretDecryptionError
 from apps.sso.socialapps import ALLAUTH_PROVIDER, runtime_settings
@@ -115,6 +115,9 @@ class SsoSocialAccountAdapter(DefaultSocialAccountAdapter):
         )
         if not outcome.ok:
             raise ImmediateHttpResponse(refusal_response(request, outcome.message))
+        if connection.is_saml:
+            # The NameID and SessionIndex that single logout will name; into the session at post_login.
+            state[saml_logout.STATE_KEY] = saml_logout.login_state(sociallogin.provider)
 
     def on_authentication_error(
         self,

@@ -138,6 +138,7 @@ class SamlConnectionForm(ConnectionForm):
             "saml_metadata_xml",
             "saml_idp_entity_id",
             "saml_idp_sso_url",
+            "saml_idp_slo_url",
             "saml_idp_certificate",
             "saml_uid_attribute",
             "saml_email_attribute",
@@ -156,7 +157,7 @@ class SamlConnectionForm(ConnectionForm):
         }
         help_texts = {
             "saml_metadata_url": _(
-                "Give the metadata URL, or paste the metadata XML, or fill in the three IdP fields below by hand."
+                "Give the metadata URL, or paste the metadata XML, or fill in the IdP fields below by hand."
             ),
         }
 

@@ -90,6 +90,15 @@ class SsoConnection(OrganizationOwned):
     saml_metadata_xml = models.TextField(_("IdP metadata XML"), blank=True)
     saml_idp_entity_id = models.CharField(_("IdP entity ID"), max_length=500, blank=True)
     saml_idp_sso_url = models.URLField(_("IdP single sign-on URL"), max_length=500, blank=True)
+    saml_idp_slo_url = models.URLField(
+        _("IdP single logout URL"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The identity provider's single logout endpoint (HTTP-Redirect). When set, signing out of Charter "
+            "also signs out of the identity provider, and the identity provider can sign people out of Charter."
+        ),
+    )
     saml_idp_certificate = models.TextField(_("IdP signing certificate"), blank=True)
     saml_uid_attribute = models.CharField(
         _("user ID attribute"),

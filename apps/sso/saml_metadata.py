@@ -23,6 +23,7 @@ class MetadataError(Exception):
 class IdpMetadata:
     entity_id: str
     sso_url: str
+    slo_url: str = ""  # <SingleLogoutService> with the HTTP-Redirect binding; "" when the IdP has none
     certificates: list[str] = field(default_factory=list)  # base64 DER, signing certificates first
     name_id_formats: list[str] = field(default_factory=list)  # the IdP's <NameIDFormat>s, in order
     wants_signed_requests: bool = False  # WantAuthnRequestsSigned="true"
@@ -37,6 +38,7 @@ def parse_idp_metadata(xml: str | bytes, *, entity_id: str = "") -> IdpMetadata:
         data = OneLogin_Saml2_IdPMetadataParser.parse(
             xml,
             required_sso_binding=OneLogin_Saml2_Constants.BINDING_HTTP_REDIRECT,
+            required_slo_binding=OneLogin_Saml2_Constants.BINDING_HTTP_REDIRECT,
             entity_id=entity_id or None,
         )
     except Exception as exc:  # lxml / defused XML errors of any kind
@@ -50,6 +52,7 @@ def parse_idp_metadata(xml: str | bytes, *, entity_id: str = "") -> IdpMetadata:
     sso_url = (idp.get("singleSignOnService") or {}).get("url") or ""
     if not sso_url:
         raise MetadataError(_("The metadata has no single sign-on endpoint with the HTTP-Redirect binding."))
+    slo_url = (idp.get("singleLogoutService") or {}).get("url") or ""
     certs: list[str] = []
     if idp.get("x509cert"):
         certs.append(idp["x509cert"])
@@ -63,6 +66,7 @@ def parse_idp_metadata(xml: str | bytes, *, entity_id: str = "") -> IdpMetadata:
     return IdpMetadata(
         entity_id=found_entity,
         sso_url=sso_url,
+        slo_url=slo_url,
         certificates=[normalize_certificate(c) for c in certs],
         name_id_formats=name_id_formats,
         wants_signed_requests=wants_signed,

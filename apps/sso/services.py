@@ -47,6 +47,7 @@ SAML_FIELDS = (
     "saml_metadata_xml",
     "saml_idp_entity_id",
     "saml_idp_sso_url",
+    "saml_idp_slo_url",
     "saml_idp_certificate",
     "saml_uid_attribute",
     "saml_email_attribute",
@@ -86,7 +87,8 @@ def _clean_group_role_map(value: Any) -> list[dict[str, str]]:
 
 
 def _apply_saml_source(connection: SsoConnection, *, refresh: bool) -> None:
-    """Fill entity id / SSO URL / certificate from the metadata URL or XML, when one is given."""
+    """Fill entity id / SSO URL / single logout URL / certificate from the metadata URL or XML, when one is
+    given."""
     metadata = None
     if connection.saml_metadata_url and refresh:
         try:
@@ -105,6 +107,7 @@ def _apply_saml_source(connection: SsoConnection, *, refresh: bool) -> None:
     if metadata is not None:
         connection.saml_idp_entity_id = metadata.entity_id
         connection.saml_idp_sso_url = metadata.sso_url
+        connection.saml_idp_slo_url = metadata.slo_url
         connection.saml_idp_certificate = metadata.certificate
     elif connection.saml_idp_certificate:
         try:
@@ -845,3 +848,26 @@ def sso_login(
             },
         )
         return LoginOutcome(ok=True, user=user, created=created, roles=roles)
+
+
+LOGOUT_INITIATORS = ("idp", "sp")
+
+
+@transaction.atomic
+def sso_logout(*, organization: Organization, actor: Any, connection: SsoConnection, initiated_by: str) -> None:
+    """Record that a session which came through ``connection`` ended by SAML single logout: started by the
+    identity provider (``idp``, its LogoutRequest reached our SLS) or here (``sp``, the user signed out and
+    was sent to the IdP with our LogoutRequest). The session itself is ended by the caller."""
+    if initiated_by not in LOGOUT_INITIATORS:
+        raise ValueError(f"initiated_by must be one of {LOGOUT_INITIATORS}")
+    if connection.organization_id != organization.pk:
+        raise PermissionError("connection of another organization")
+    with org_scope(organization):
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="sso.logout",
+            target=actor,
+            target_label=getattr(actor, "email", ""),
+            data={"initiated_by": initiated_by, "connection": connection.provider_id},
+        )

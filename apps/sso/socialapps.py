@@ -59,6 +59,11 @@ def saml_acs_url(provider_id: str) -> str:
     return site_url(reverse("saml_acs", kwargs={"organization_slug": provider_id}))
 
 
+def saml_sls_url(provider_id: str) -> str:
+    """Our single logout service (allauth's SLS view, HTTP-Redirect binding)."""
+    return site_url(reverse("saml_sls", kwargs={"organization_slug": provider_id}))
+
+
 def saml_sp_entity_id(provider_id: str) -> str:
     """Stable across host names: our own metadata URL under SITE_URL."""
     return site_url(reverse("sso_public:saml_metadata", kwargs={"provider_id": provider_id}))
@@ -71,6 +76,7 @@ def endpoints(connection: SsoConnection) -> dict[str, str]:
     return {
         "sp_entity_id": saml_sp_entity_id(connection.provider_id),
         "acs_url": saml_acs_url(connection.provider_id),
+        "sls_url": saml_sls_url(connection.provider_id),
         "metadata_url": saml_sp_entity_id(connection.provider_id),
     }
 
@@ -124,18 +130,25 @@ def app_settings_for(connection: SsoConnection) -> dict[str, Any]:
         advanced.update(
             {
                 "authn_request_signed": True,
+                # Single logout: our LogoutRequests and our answers to the IdP's are signed with the same key.
+                "logout_request_signed": True,
+                "logout_response_signed": True,
                 "signature_algorithm": OneLogin_Saml2_Constants.RSA_SHA256,
                 "digest_algorithm": OneLogin_Saml2_Constants.SHA256,
                 "x509cert": connection.saml_sp_certificate,
             }
         )
+    idp: dict[str, Any] = {
+        "entity_id": connection.saml_idp_entity_id,
+        "sso_url": connection.saml_idp_sso_url,
+        "x509cert": connection.saml_idp_certificate,
+    }
+    if connection.saml_idp_slo_url:
+        # allauth's SLS view (/accounts/saml/<provider_id>/sls/) and python3-saml's logout() need it.
+        idp["slo_url"] = connection.saml_idp_slo_url
     return {
         **common,
-        "idp": {
-            "entity_id": connection.saml_idp_entity_id,
-            "sso_url": connection.saml_idp_sso_url,
-            "x509cert": connection.saml_idp_certificate,
-        },
+        "idp": idp,
         "sp": {"entity_id": saml_sp_entity_id(connection.provider_id)},
         "attribute_mapping": mapping,
         "advanced": advanced,

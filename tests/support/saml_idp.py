@@ -9,6 +9,11 @@ over HTTP on 127.0.0.1 with a port the OS picks:
 * ``POST /sso/login`` – "signs in" the account given as JSON in the form and answers with the
   HTTP-POST binding form (SAMLResponse + RelayState) aimed at the SP's assertion consumer service.
 
+* ``GET  /slo``       – single logout (only with ``SamlIdp(single_logout=True)``, which also puts the
+  endpoint into the IdP metadata): a LogoutRequest from the SP is checked by pysaml2 and answered with a
+  LogoutResponse redirected to the SP's single logout service; a LogoutResponse from the SP (the answer
+  to an IdP-initiated logout) is parsed and acknowledged with 200.
+
 The test plays the browser: it follows the SP's redirect to ``/sso``, posts the login form and then
 posts the returned SAMLResponse to the SP. ``Fault`` values make one response deliberately bad — unsigned,
 tampered after signing, signed with SHA-1, addressed to another audience, or signed by another key — so
@@ -19,6 +24,13 @@ builds an unsolicited response (no AuthnRequest).
 e.g. transient). ``SamlIdp(want_authn_requests_signed=True)`` makes pysaml2 refuse AuthnRequests that are
 not signed with a key from the SP's metadata (HTTP-Redirect signature, checked by pysaml2 itself) and
 says so in the IdP metadata; ``name_id_formats`` sets the formats the IdP metadata advertises.
+
+Single logout helpers: ``logout_request_url`` builds an IdP-initiated LogoutRequest (HTTP-Redirect, signed by
+the IdP's key, another key, or not at all) aimed at the SP's single logout service from its metadata;
+``parse_logout_request`` reads the SP's LogoutRequest from the redirect URL (pysaml2 verifies its signature
+against the SP metadata when the IdP wants signed requests) and ``logout_response_url`` answers it;
+``parse_logout_response`` reads the SP's answer to an IdP-initiated LogoutRequest. ``session_indexes`` holds
+the SessionIndex of the last assertion issued for each NameID.
 """
 
 from __future__ import annotations
@@ -37,7 +49,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -47,7 +59,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
-from saml2.samlp import AuthnRequest
+from saml2.samlp import STATUS_SUCCESS, AuthnRequest, LogoutRequest
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA1, DIGEST_SHA256, SIG_RSA_SHA1, SIG_RSA_SHA256
 
@@ -153,8 +165,10 @@ class SamlIdp:
         keys: KeyPair | None = None,
         want_authn_requests_signed: bool = False,
         name_id_formats: list[str] | None = None,
+        single_logout: bool = False,
     ) -> None:
         self.want_authn_requests_signed = want_authn_requests_signed
+        self.single_logout = single_logout
         self.name_id_formats = list(name_id_formats or [NAMEID_FORMAT_PERSISTENT])
         self.keys = keys or generate_key_pair()
         self.foreign_keys = generate_key_pair("Somebody else")
@@ -167,11 +181,14 @@ class SamlIdp:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.entity_id = entity_id or f"{self.base_url}/metadata"
         self.sso_url = f"{self.base_url}/sso"
+        self.slo_url = f"{self.base_url}/slo"
         self.metadata_url = f"{self.base_url}/metadata"
         self._sp_metadata: dict[str, str] = {}
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.served_requests: list[str] = []
+        self.session_indexes: dict[str, str] = {}  # NameID → SessionIndex of the last assertion issued
+        self.logout_responses_received: list[Any] = []  # parsed LogoutResponses that reached /slo
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> SamlIdp:
@@ -204,6 +221,14 @@ class SamlIdp:
         metadata = list(self._sp_metadata.values())
         if extra_sp:
             metadata.append(extra_sp[1])
+        endpoints: dict[str, list[tuple[str, str]]] = {
+            "single_sign_on_service": [
+                (self.sso_url, BINDING_HTTP_REDIRECT),
+                (self.sso_url, BINDING_HTTP_POST),
+            ]
+        }
+        if self.single_logout:
+            endpoints["single_logout_service"] = [(self.slo_url, BINDING_HTTP_REDIRECT)]
         config = {
             "entityid": self.entity_id,
             "xmlsec_binary": XMLSEC_BINARY,
@@ -213,12 +238,7 @@ class SamlIdp:
             "service": {
                 "idp": {
                     "name": "Charter test IdP",
-                    "endpoints": {
-                        "single_sign_on_service": [
-                            (self.sso_url, BINDING_HTTP_REDIRECT),
-                            (self.sso_url, BINDING_HTTP_POST),
-                        ]
-                    },
+                    "endpoints": endpoints,
                     "name_id_format": list(self.name_id_formats),
                     "want_authn_requests_signed": self.want_authn_requests_signed,
                     "policy": {
@@ -305,6 +325,10 @@ class SamlIdp:
             digest_alg=digest_alg,
         )
         xml = str(response)
+        session_index = re.search(r'SessionIndex="([^"]+)"', xml)
+        if session_index:
+            with self._lock:
+                self.session_indexes[user.name_id] = session_index.group(1)
         if fault is Fault.TAMPERED:
             # After signing: promote the user by rewriting an attribute value (and the NameID).
             tampered = xml.replace(f">{user.name_id}<", f">{user.name_id}-tampered<")
@@ -321,6 +345,100 @@ class SamlIdp:
             saml_response=self.build_response(user, sp_entity_id=sp_entity_id, acs_url=acs_url, in_response_to=None),
             relay_state=relay_state,
         )
+
+    # -- single logout ---------------------------------------------------------------------------
+    def sp_single_logout_url(self, sp_entity_id: str) -> str:
+        """The SP's single logout service (HTTP-Redirect), as its metadata says."""
+        endpoints = self._server().metadata.single_logout_service(sp_entity_id, BINDING_HTTP_REDIRECT, "spsso")
+        if not endpoints:
+            raise ValueError(f"{sp_entity_id} has no HTTP-Redirect SingleLogoutService in its metadata")
+        return str(endpoints[0]["location"])
+
+    def logout_request_url(
+        self,
+        *,
+        sp_entity_id: str,
+        name_id: str,
+        name_id_format: str = NAMEID_FORMAT_PERSISTENT,
+        session_indexes: list[str] | None = None,
+        signed_by: str = "idp",
+        sigalg: str = SIG_RSA_SHA256,
+        relay_state: str = "",
+    ) -> tuple[str, str]:
+        """An IdP-initiated LogoutRequest for `name_id`, HTTP-Redirect binding, aimed at the SP's single logout
+        service: (request id, URL). ``signed_by``: "idp" (our key), "foreign" (a key the SP does not know)
+        or "" (unsigned)."""
+        server = self._server(key_prefix=signed_by or "idp")
+        destination = self.sp_single_logout_url(sp_entity_id)
+        request_id, request = server.create_logout_request(
+            destination,
+            sp_entity_id,
+            name_id=NameID(format=name_id_format, text=name_id),
+            session_indexes=session_indexes,
+            sign=False,
+        )
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), destination, relay_state, sign=bool(signed_by), sigalg=sigalg
+        )
+        return str(request_id), _location(info)
+
+    def parse_logout_request(self, url: str) -> LogoutRequest:
+        """The SP's LogoutRequest from the URL it redirected the browser to. When the IdP wants signed requests,
+        pysaml2 raises unless the HTTP-Redirect signature verifies with a certificate of the SP's metadata."""
+        query = _query(url)
+        parsed = self._server().parse_logout_request(
+            query["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=query.get("RelayState"),
+            sigalg=query.get("SigAlg"),
+            signature=query.get("Signature"),
+        )
+        message: LogoutRequest = parsed.message
+        return message
+
+    def logout_response_url(self, request_url: str, *, status: str = STATUS_SUCCESS, signed_by: str = "idp") -> str:
+        """Answer the SP's LogoutRequest (given as the URL it sent the browser to) with a LogoutResponse,
+        HTTP-Redirect binding, aimed at the SP's single logout service; the RelayState comes back."""
+        query = _query(request_url)
+        request = self.parse_logout_request(request_url)
+        server = self._server(key_prefix=signed_by or "idp")
+        destination = self.sp_single_logout_url(request.issuer.text)
+        status_element = None
+        if status != STATUS_SUCCESS:
+            from saml2.samlp import Status, StatusCode
+
+            status_element = Status(status_code=StatusCode(value=status))
+        response = server.create_logout_response(
+            request, bindings=[BINDING_HTTP_REDIRECT], status=status_element, sign=False
+        )
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            destination,
+            query.get("RelayState", ""),
+            response=True,
+            sign=bool(signed_by),
+            sigalg=SIG_RSA_SHA256,
+        )
+        return _location(info)
+
+    def parse_logout_response(self, url: str) -> Any:
+        """The SP's LogoutResponse (to an IdP-initiated LogoutRequest) from the URL it redirected the browser
+        to: pysaml2's LogoutResponse (``.response.in_response_to``, ``.response.status``)."""
+        query = _query(url)
+        return self._server().parse_logout_request_response(query["SAMLResponse"], BINDING_HTTP_REDIRECT)
+
+    def handle_slo(self, query: dict[str, str]) -> tuple[int, dict[str, str], str]:
+        """``GET /slo``: (status, headers, body)."""
+        if "SAMLRequest" in query:
+            url = f"{self.slo_url}?{urlencode(query)}"
+            return 302, {"Location": self.logout_response_url(url)}, ""
+        if "SAMLResponse" in query:
+            response = self.parse_logout_response(f"{self.slo_url}?{urlencode(query)}")
+            with self._lock:
+                self.logout_responses_received.append(response)
+            return 200, {}, "signed out"
+        return 400, {}, "SAMLRequest or SAMLResponse missing"
 
     # -- the browser's view ----------------------------------------------------------------------
     def login(self, redirect_url: str, user: SamlUser, *, fault: Fault = Fault.NONE) -> PostForm:
@@ -384,6 +502,14 @@ def parse_post_form(page: str) -> PostForm:
     )
 
 
+def _query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query, keep_blank_values=True).items()}
+
+
+def _location(info: dict[str, Any]) -> str:
+    return str(dict(info["headers"])["Location"])
+
+
 def _handler_for(idp: SamlIdp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -413,6 +539,20 @@ def _handler_for(idp: SamlIdp) -> type[BaseHTTPRequestHandler]:
                     if k in ("SAMLRequest", "RelayState", "SigAlg", "Signature")
                 )
                 self._send(200, f'<!doctype html><form method="post" action="/sso/login">{hidden}</form>')
+            elif url.path == "/slo" and idp.single_logout:
+                query = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+                try:
+                    status, headers, body = idp.handle_slo(query)
+                except Exception as exc:  # report to the test instead of hanging up
+                    self._send(400, f"IdP error: {exc}")
+                    return
+                data = body.encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
             else:
                 self._send(404, "not found")
 

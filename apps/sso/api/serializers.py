@@ -54,6 +54,7 @@ class SsoConnectionSerializer(serializers.ModelSerializer):  # type: ignore[type
             "saml_metadata_xml",
             "saml_idp_entity_id",
             "saml_idp_sso_url",
+            "saml_idp_slo_url",
             "saml_idp_certificate",
             "saml_uid_attribute",
             "saml_email_attribute",
