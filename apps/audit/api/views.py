@@ -7,6 +7,7 @@ import django_filters
 from apps.audit.api.serializers import AuditEventSerializer
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_events_for_org
+from apps.core.api.filters import UtcIsoDateTimeFilter
 from apps.core.api.viewsets import OrgReadOnlyViewSet
 from apps.core.permissions import AUDIT_READERS
 
@@ -16,8 +17,8 @@ class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains")
     target_type = django_filters.CharFilter(field_name="target_type")
     target_id = django_filters.CharFilter(field_name="target_id")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    since = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = AuditEvent
