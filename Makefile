@@ -72,4 +72,4 @@ freeze:
 	{ echo "# Full pinned set (pip freeze of dev + prod). Regenerate: make freeze"; $(BIN)/pip freeze; } > requirements/constraints.txt
 
 clean:
-	rm -rf var/charter.sqlite3 var/staticfiles
+	rm -rf var/charter.sqlite3 var/charter.sqlite3-wal var/charter.sqlite3-shm var/staticfiles
