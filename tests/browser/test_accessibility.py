@@ -11,7 +11,10 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
+from apps.datasources.models import DataSource
+from apps.registry.models import RegisteredModel
 from apps.scorecards.models import Scorecard
+from apps.sso.models import SsoConnection
 from apps.usecases.models import UseCase
 from tests.browser.conftest import shot
 
@@ -39,7 +42,11 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server: Any, p
     with scopes_disabled():
         use_case = UseCase.objects.filter(organization__slug="acme").order_by("pk").first()
         scorecard = Scorecard.objects.filter(organization__slug="acme").order_by("pk").first()
+        source = DataSource.objects.filter(organization__slug="acme").order_by("pk").first()
+        registered = RegisteredModel.objects.filter(organization__slug="acme").order_by("pk").first()
+        connection = SsoConnection.objects.filter(organization__slug="acme").order_by("pk").first()
     assert use_case is not None and scorecard is not None
+    assert source is not None and registered is not None and connection is not None
 
     found: dict[str, list[str]] = {}
     page.goto(f"{live_server.url}/accounts/login/")
@@ -59,6 +66,15 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server: Any, p
         "/o/acme/members/",
         "/o/acme/audit/",
         "/o/acme/sso/",
+        f"/o/acme/sso/connections/{connection.pk}/",
+        f"/o/acme/sso/connections/{connection.pk}/edit/",
+        "/o/acme/sso/policy/",
+        f"/o/acme/data/{source.pk}/",
+        "/o/acme/data/import/",
+        f"/o/acme/data/assess/{use_case.pk}/",
+        f"/o/acme/registry/{registered.pk}/",
+        "/o/acme/catalog/refresh/",
+        "/o/acme/scorecards/policy/",
     ]:
         page.goto(live_server.url + path)
         found[path] = violations(page)
@@ -66,5 +82,8 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server: Any, p
     page.wait_for_load_state()
     found["overview (ru)"] = violations(page)
     shot(page, "overview-ru")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/o/acme/registry/{registered.pk}/")
+    found["registry model on a phone (ru)"] = violations(page)
     bad = {where: v for where, v in found.items() if v}
     assert not bad, "\n".join(f"{k}: {x}" for k, v in bad.items() for x in v)
