@@ -26,7 +26,7 @@ still gets its LogoutResponse (that principal has no session here). A session th
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -67,27 +67,13 @@ class SamlSession:
     session_index: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {
-            "provider_id": self.provider_id,
-            "name_id": self.name_id,
-            "name_id_format": self.name_id_format,
-            "name_id_nq": self.name_id_nq,
-            "name_id_spnq": self.name_id_spnq,
-            "session_index": self.session_index,
-        }
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: Any) -> SamlSession | None:
         if not isinstance(data, dict) or not data.get("provider_id") or not data.get("name_id"):
             return None
-        return cls(
-            provider_id=str(data["provider_id"]),
-            name_id=str(data["name_id"]),
-            name_id_format=str(data.get("name_id_format") or ""),
-            name_id_nq=str(data.get("name_id_nq") or ""),
-            name_id_spnq=str(data.get("name_id_spnq") or ""),
-            session_index=str(data.get("session_index") or ""),
-        )
+        return cls(**{f.name: str(data.get(f.name) or "") for f in fields(cls)})
 
     def named_by(self, logout_request_xml: str) -> bool:
         """Does the IdP's LogoutRequest name this session's principal (and session)?"""
@@ -107,17 +93,9 @@ class SamlSession:
 
 def login_state(provider: Any) -> dict[str, str] | None:
     """What :class:`CharterSAMLProvider` read from the assertion, for ``sociallogin.state``."""
-    name_id = str(getattr(provider, "name_id", "") or "")
-    if not name_id:
-        return None
-    return SamlSession(
-        provider_id=str(provider.app.provider_id),
-        name_id=name_id,
-        name_id_format=str(getattr(provider, "name_id_format", "") or ""),
-        name_id_nq=str(getattr(provider, "name_id_nq", "") or ""),
-        name_id_spnq=str(getattr(provider, "name_id_spnq", "") or ""),
-        session_index=str(getattr(provider, "session_index", "") or ""),
-    ).as_dict()
+    read = {f.name: str(getattr(provider, f.name, "") or "") for f in fields(SamlSession) if f.name != "provider_id"}
+    session = SamlSession.from_dict({**read, "provider_id": str(provider.app.provider_id)})
+    return session.as_dict() if session is not None else None
 
 
 def remember_saml_session(request: HttpRequest, user: Any, *, signal_kwargs: dict[str, Any] | None) -> None:
@@ -168,8 +146,7 @@ def sp_logout_redirect_url(request: HttpRequest) -> str | None:
         return None
     try:
         provider = get_social_adapter(request).get_provider(request, provider=connection.provider_id)
-        config = build_saml_config(request, provider.app.settings, provider.app.client_id)
-        auth = OneLogin_Saml2_Auth(prepare_django_request(request), config)
+        auth = _auth_for(request, provider)
         url = auth.logout(
             return_to=resolve_url(settings.LOGOUT_REDIRECT_URL),
             name_id=session.name_id,
@@ -203,7 +180,8 @@ def sp_logout_finished(request: HttpRequest, user: Any) -> None:
 
 
 # -- the single logout service (our SLS endpoint) --------------------------------------------------
-def _auth_for(request: HttpRequest, provider: Any, *, want_messages_signed: bool) -> OneLogin_Saml2_Auth:
+def _auth_for(request: HttpRequest, provider: Any, *, want_messages_signed: bool = False) -> OneLogin_Saml2_Auth:
+    """python3-saml for this connection; ``want_messages_signed`` for the IdP's LogoutRequests only."""
     config = build_saml_config(request, provider.app.settings, provider.app.client_id)
     config["security"]["wantMessagesSigned"] = want_messages_signed
     data = prepare_django_request(request)
